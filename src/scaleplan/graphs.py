@@ -59,7 +59,7 @@ def strongly_connected_components(edges: Mapping[N, Iterable[N]]) -> list[list[N
         while work:
             node, successors = work[-1]
             advanced = False
-            for succ in successors:  # type: ignore[attr-defined]
+            for succ in successors:
                 if succ not in index:
                     index[succ] = low[succ] = counter
                     counter += 1

@@ -91,7 +91,9 @@ def team_capacity(
                 continue
             if person.end_date is not None and person.end_date < start:
                 continue
-            gross += person.fte * focus * share * _person_availability(program, person.id, start, end)
+            gross += (
+                person.fte * focus * share * _person_availability(program, person.id, start, end)
+            )
         gross *= _team_availability(program, team_id, start, end)
     return gross * (1.0 - reserve)
 

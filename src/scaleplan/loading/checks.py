@@ -7,13 +7,14 @@ validation) and reports through ``ctx.report`` with the element and the path ins
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from scaleplan.graphs import find_cycles
 from scaleplan.loading.context import Element, LoadContext
-from scaleplan.loading.diagnostics import did_you_mean
+from scaleplan.loading.diagnostics import did_you_mean, extra_check_modules
 from scaleplan.model import Calendar, Settings, Status
 
 
@@ -29,6 +30,10 @@ def run_checks(ctx: LoadContext, singles: dict[str, Any]) -> None:
     _periods(ctx, calendar)
     _scoring(ctx, settings)
     _timezones(ctx)
+    for module in extra_check_modules():
+        runner = getattr(module, "run", None)
+        if runner is not None:
+            runner(ctx, singles)
 
 
 def valid(ctx: LoadContext, section: str) -> Iterator[tuple[Element, Any]]:
@@ -38,7 +43,7 @@ def valid(ctx: LoadContext, section: str) -> Iterator[tuple[Element, Any]]:
 
 
 def _duplicate_ids(ctx: LoadContext) -> None:
-    for section, elements in ctx.elements.items():
+    for elements in ctx.elements.values():
         first: dict[str, Element] = {}
         for element in elements:
             rid = element.raw_id
@@ -62,8 +67,7 @@ def _duplicate_ids(ctx: LoadContext) -> None:
             if kr.id in seen:
                 ctx.report(
                     "E105",
-                    f"key result id '{kr.id}' is already used (objective "
-                    f"'{seen[kr.id].raw_id}')",
+                    f"key result id '{kr.id}' is already used (objective '{seen[kr.id].raw_id}')",
                     element,
                     ("key_results", k, "id"),
                     id=kr.id,
@@ -206,7 +210,7 @@ def _cycles(ctx: LoadContext) -> None:
             what = "management chain" if code == "E202" else f"{noun} dependencies"
             ctx.report(
                 code,
-                f"{what} form a cycle: {shown}",
+                f"{what} {'forms' if code == 'E202' else 'form'} a cycle: {shown}",
                 by_id[cycle[0]],
                 (field,),
                 id=cycle[0],
@@ -341,7 +345,7 @@ def _periods(ctx: LoadContext, calendar: Calendar) -> None:
                 )
     increments = sorted(calendar.increments, key=lambda i: i.start)
     cal = ctx.single_elements.get("calendar")
-    for a, b in zip(increments, increments[1:], strict=False):
+    for a, b in itertools.pairwise(increments):
         if b.start < a.end and cal is not None:
             index = calendar.increments.index(b)
             ctx.report(

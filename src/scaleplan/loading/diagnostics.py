@@ -49,6 +49,36 @@ CODES: dict[str, str] = {
 }
 
 
+def all_codes() -> dict[str, str]:
+    """Every registered code: the core ones here plus ``CODES`` of each
+    ``scaleplan.loading.checks_*`` module (checks contributed by an analysis area)."""
+    merged = dict(CODES)
+    for module in extra_check_modules():
+        merged.update(getattr(module, "CODES", {}))
+    return merged
+
+
+def extra_check_modules() -> list[Any]:
+    """Modules ``scaleplan.loading.checks_*``: each may define ``CODES`` and
+    ``run(ctx, singles)``, called after the core checks."""
+    global _EXTRA
+    if _EXTRA is None:
+        import importlib
+        import pkgutil
+
+        import scaleplan.loading as package
+
+        _EXTRA = [
+            importlib.import_module(f"scaleplan.loading.{m.name}")
+            for m in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name)
+            if m.name.startswith("checks_")
+        ]
+    return _EXTRA
+
+
+_EXTRA: list[Any] | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem found in a program: code, location, offending id, message and hint."""
@@ -71,7 +101,7 @@ class Diagnostic:
 
     @property
     def title(self) -> str:
-        return CODES.get(self.code, "")
+        return all_codes().get(self.code, "")
 
     def location(self) -> str:
         if self.file is None:

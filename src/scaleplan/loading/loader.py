@@ -160,7 +160,7 @@ def _split_sections(
     parsed = source.parsed
     if parsed is None:
         return
-    for (path, first, again) in parsed.duplicate_keys:
+    for path, first, again in parsed.duplicate_keys:
         key = path[-1]
         ctx.diagnostics.append(
             Diagnostic(
@@ -327,10 +327,9 @@ def _data_path(raw: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     out: list[Any] = []
     node = raw
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             out.append(part)
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and not _looks_like_tag(part):

@@ -45,9 +45,7 @@ def discover(root: Path) -> tuple[Path, list[Path]]:
             continue
         if path.name.startswith(".") or not path.is_file() or path == main:
             continue
-        if path.suffix in {".yaml", ".yml"}:
-            files.append(path)
-        elif path.suffix == ".csv" and rel_parts[0] == "work":
+        if path.suffix in {".yaml", ".yml"} or (path.suffix == ".csv" and rel_parts[0] == "work"):
             files.append(path)
     return root, files
 

@@ -7,6 +7,7 @@ silently keeps the last one).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,14 +107,10 @@ def _build(node: yaml.Node, path: Path, parsed: ParsedFile, active: set[int]) ->
     active.add(id(node))
     try:
         if isinstance(node, yaml.SequenceNode):
-            return [
-                _build(child, (*path, i), parsed, active) for i, child in enumerate(node.value)
-            ]
+            return [_build(child, (*path, i), parsed, active) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
-            try:
+            with contextlib.suppress(yaml.YAMLError):
                 _constructor.flatten_mapping(node)  # YAML merge keys ('<<')
-            except yaml.YAMLError:
-                pass
             result: dict[Any, Any] = {}
             first_seen: dict[Any, tuple[int, int]] = {}
             for key_node, value_node in node.value:
@@ -122,9 +119,7 @@ def _build(node: yaml.Node, path: Path, parsed: ParsedFile, active: set[int]) ->
                 if not isinstance(key, str | int | float | bool) and key is not None:
                     key = str(key)
                 if key in first_seen:
-                    parsed.duplicate_keys.append(
-                        ((*path, key), first_seen[key], _mark(key_node))
-                    )
+                    parsed.duplicate_keys.append(((*path, key), first_seen[key], _mark(key_node)))
                 else:
                     first_seen[key] = _mark(key_node)
                 child_path = (*path, key)

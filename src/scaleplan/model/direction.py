@@ -103,9 +103,7 @@ class RiceInputs(Frozen):
     @model_validator(mode="after")
     def _scales(self) -> RiceInputs:
         _on_scale(RICE_IMPACT, "RICE impact")(self.impact)
-        _on_scale(tuple(float(c) for c in RICE_CONFIDENCE), "RICE confidence (%)")(
-            self.confidence
-        )
+        _on_scale(tuple(float(c) for c in RICE_CONFIDENCE), "RICE confidence (%)")(self.confidence)
         return self
 
 

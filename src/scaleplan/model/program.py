@@ -11,7 +11,15 @@ from scaleplan.model.architecture import Service
 from scaleplan.model.base import Frozen
 from scaleplan.model.direction import Initiative, KeyResult, Objective, WorkItem
 from scaleplan.model.governance import Cadence, DeliveryEvent, Risk
-from scaleplan.model.org import CapacityException, CentreOfExcellence, Chapter, Guild, Person, Team, Tribe
+from scaleplan.model.org import (
+    CapacityException,
+    CentreOfExcellence,
+    Chapter,
+    Guild,
+    Person,
+    Team,
+    Tribe,
+)
 from scaleplan.model.settings import ProgramMeta, Settings
 from scaleplan.model.time import Calendar
 

@@ -1,0 +1,3 @@
+from scaleplan.cli.main import run
+
+run()

@@ -1,0 +1,34 @@
+"""Safe file output: atomic writes that never clobber a user's file without being asked."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from scaleplan.errors import UsageError
+
+
+def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
+    """Write ``data`` to ``path`` via a temporary file and ``os.replace``.
+
+    Refuses (``UsageError``) to replace an existing file with different content unless
+    ``force`` is true. Writing identical content is always allowed.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if path.exists() and not force:
+        if path.is_dir():
+            raise UsageError(f"{path} is a directory")
+        if path.read_bytes() != payload:
+            raise UsageError(f"{path} exists; pass --force to overwrite it")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

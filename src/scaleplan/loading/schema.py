@@ -1,0 +1,41 @@
+"""JSON Schema of a program file, for editors (yaml-language-server) and other tools."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ConfigDict, create_model
+
+from scaleplan.model import LIST_SECTIONS, SINGLE_SECTIONS
+from scaleplan.model.program import Program
+
+SCHEMA_ID = "https://scaleplan.dev/schema/program-v1.json"
+
+
+def program_file_schema() -> dict[str, Any]:
+    """Schema of one program file: every section optional, unknown sections rejected."""
+    fields: dict[str, Any] = {}
+    for name in (*SINGLE_SECTIONS, *LIST_SECTIONS):
+        annotation: Any = Program.model_fields[name].annotation
+        if name in LIST_SECTIONS:
+            inner = annotation.__args__[0]
+            fields[name] = (list[inner] | None, None)
+        else:
+            fields[name] = (annotation | None, None)
+    file_model = create_model(  # type: ignore[call-overload]
+        "ProgramFile", __config__=ConfigDict(extra="forbid"), **fields
+    )
+    schema: dict[str, Any] = file_model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = SCHEMA_ID
+    schema["title"] = "scaleplan program file"
+    schema["description"] = (
+        "A file of a scaleplan program repository: program.yaml or any fragment "
+        "(org/, services/, okrs/, initiatives/, work/). See docs/program-format.md."
+    )
+    return schema
+
+
+def schema_text() -> str:
+    return json.dumps(program_file_schema(), indent=2, sort_keys=True) + "\n"
