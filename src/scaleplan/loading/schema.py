@@ -20,12 +20,10 @@ def program_file_schema() -> dict[str, Any]:
         annotation: Any = Program.model_fields[name].annotation
         if name in LIST_SECTIONS:
             inner = annotation.__args__[0]
-            fields[name] = (list[inner] | None, None)
+            fields[name] = (list[inner] | None, None)  # type: ignore[valid-type]
         else:
             fields[name] = (annotation | None, None)
-    file_model = create_model(  # type: ignore[call-overload]
-        "ProgramFile", __config__=ConfigDict(extra="forbid"), **fields
-    )
+    file_model = create_model("ProgramFile", __config__=ConfigDict(extra="forbid"), **fields)
     schema: dict[str, Any] = file_model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
