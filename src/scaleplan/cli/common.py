@@ -14,8 +14,9 @@ from rich.console import Console
 from scaleplan.loading import CheckResult, Diagnostic, Severity, check_program
 from scaleplan.model import Program
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Pipes and CI logs get a wide console so tables are not cut at 80 columns.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 140)
 
 
 class Format(StrEnum):

@@ -18,6 +18,17 @@ import typer
 from scaleplan import __version__
 from scaleplan.errors import EXIT_INTERNAL, ProgramInvalid, ScaleplanError
 
+# typer >= 0.20 vendors its own click: catch both its exceptions and click's.
+_EXIT: tuple[type[BaseException], ...] = (click.exceptions.Exit, typer.Exit)
+_ABORT: tuple[type[BaseException], ...] = (click.exceptions.Abort, typer.Abort)
+_CLICK_ERRORS: tuple[type[Exception], ...] = (click.ClickException,)
+try:
+    from typer._click.exceptions import ClickException as _TyperClickException
+
+    _CLICK_ERRORS = (click.ClickException, _TyperClickException)
+except ImportError:  # pragma: no cover - older typer uses click itself
+    pass
+
 
 def _version(value: bool) -> None:
     if value:
@@ -72,12 +83,12 @@ def main(argv: list[str] | None = None) -> int:
     app = build_app()
     try:
         result = app(args=argv, prog_name="scaleplan", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        return int(exc.exit_code)
-    except click.exceptions.Abort:
+    except _EXIT as exc:
+        return int(getattr(exc, "exit_code", 0))
+    except _CLICK_ERRORS as exc:
+        exc.show()  # type: ignore[attr-defined]
+        return int(getattr(exc, "exit_code", 2))
+    except _ABORT:
         err_console.print("interrupted")
         return 130
     except KeyboardInterrupt:

@@ -112,13 +112,19 @@ class LoadContext:
         if also is not None and value in self.known_ids.get(also, set()):
             return True
         candidates = set(pool) | (self.known_ids.get(also, set()) if also else set())
+        hint = did_you_mean(value, candidates)
+        if hint is None:
+            other = next((k for k, ids in self.known_ids.items() if value in ids), None)
+            if other is not None:
+                hint = f"'{value}' is one of the {other.replace('_', ' ')}, not a {noun}"
+            elif candidates:
+                hint = f"define {noun} '{value}' or fix the reference"
         self.report(
             "E104",
             f"unknown {noun} '{value}'",
             element,
             rel,
             id=value,
-            hint=did_you_mean(value, candidates)
-            or (f"define {noun} '{value}' or fix the reference" if candidates else None),
+            hint=hint,
         )
         return False

@@ -103,14 +103,13 @@ def check_program(path: str | FsPath) -> CheckResult:
     base, files = discover(root)
     ctx = LoadContext()
     if root.is_dir() and not (root / ROOT_FILE).exists():
-        ctx.diagnostics.append(
-            Diagnostic(
-                "E001",
-                f"'{root}' has no {ROOT_FILE}",
-                file=str(root),
-                hint="run 'scaleplan init DIR' to create a program, or point at the program directory",
-            )
+        missing = Diagnostic(
+            "E001",
+            f"no {ROOT_FILE} in directory '{root.resolve().name}'",
+            file=ROOT_FILE,
+            hint="run 'scaleplan init DIR' to create a program, or point at the program directory",
         )
+        return CheckResult(None, (missing,), tuple(p.relative_to(base).as_posix() for p in files))
     sources = [read_source(p, base) for p in files]
     singles: dict[str, tuple[Any, SourceFile]] = {}
     for source in sources:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from scaleplan.model.base import Entity, Frozen, Id
 
@@ -73,7 +74,7 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
-def _on_scale(scale: tuple[float, ...], name: str) -> Any:
+def _on_scale(scale: tuple[float, ...], name: str) -> Callable[[float], float]:
     def check(value: float) -> float:
         if value not in scale:
             allowed = ", ".join(f"{s:g}" for s in scale)
@@ -81,6 +82,12 @@ def _on_scale(scale: tuple[float, ...], name: str) -> Any:
         return value
 
     return check
+
+
+#: A WSJF input on the modified Fibonacci scale.
+Fibonacci = Annotated[
+    int, AfterValidator(_on_scale(tuple(float(f) for f in FIBONACCI), "WSJF input"))
+]
 
 
 class IceInputs(Frozen):
@@ -95,35 +102,23 @@ class RiceInputs(Frozen):
     """RICE: reach per period, impact (3/2/1/0.5/0.25), confidence (100/80/50 %), effort."""
 
     reach: Annotated[float, Field(ge=0)]
-    impact: float
-    confidence: float
+    impact: Annotated[float, AfterValidator(_on_scale(RICE_IMPACT, "RICE impact"))]
+    confidence: Annotated[
+        float,
+        AfterValidator(_on_scale(tuple(float(c) for c in RICE_CONFIDENCE), "RICE confidence (%)")),
+    ]
     #: Person-months; defaults from the initiative's work items when left out.
     effort: Annotated[float, Field(gt=0)] | None = None
-
-    @model_validator(mode="after")
-    def _scales(self) -> RiceInputs:
-        _on_scale(RICE_IMPACT, "RICE impact")(self.impact)
-        _on_scale(tuple(float(c) for c in RICE_CONFIDENCE), "RICE confidence (%)")(self.confidence)
-        return self
 
 
 class WsjfInputs(Frozen):
     """WSJF cost-of-delay components and job size on the 1, 2, 3, 5, 8, 13, 20 scale."""
 
-    business_value: int
-    time_criticality: int
-    risk_reduction: int
+    business_value: Fibonacci
+    time_criticality: Fibonacci
+    risk_reduction: Fibonacci
     #: Defaults from the initiative's effort, relative within the set, when left out.
-    job_size: int | None = None
-
-    @model_validator(mode="after")
-    def _scales(self) -> WsjfInputs:
-        scale = tuple(float(f) for f in FIBONACCI)
-        for name in ("business_value", "time_criticality", "risk_reduction", "job_size"):
-            value = getattr(self, name)
-            if value is not None:
-                _on_scale(scale, f"WSJF {name.replace('_', ' ')}")(float(value))
-        return self
+    job_size: Fibonacci | None = None
 
 
 class Initiative(Entity):
@@ -159,7 +154,10 @@ class Dependency(Frozen):
     lag_weeks: Annotated[float, Field(ge=0)] = 0.0
 
 
-DependencyRef = Annotated[Dependency, BeforeValidator(_dependency_from_str)]
+#: A dependency written as a plain work-item id or as ``{item: id, lag_weeks: n}``.
+DependencyRef = Annotated[
+    Dependency, BeforeValidator(_dependency_from_str, json_schema_input_type=Id | Dependency)
+]
 
 
 class WorkItem(Entity):
