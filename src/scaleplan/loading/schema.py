@@ -25,6 +25,15 @@ def program_file_schema() -> dict[str, Any]:
             fields[name] = (annotation | None, None)
     file_model = create_model("ProgramFile", __config__=ConfigDict(extra="forbid"), **fields)
     schema: dict[str, Any] = file_model.model_json_schema()
+    classes = model_classes()
+    for name, definition in schema.get("$defs", {}).items():
+        cls = classes.get(name)
+        if cls is None:
+            continue
+        for field, text in field_docs(cls).items():
+            prop = definition.get("properties", {}).get(field)
+            if prop is not None and "description" not in prop:
+                prop["description"] = text
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
     schema["title"] = "scaleplan program file"
@@ -37,3 +46,41 @@ def program_file_schema() -> dict[str, Any]:
 
 def schema_text() -> str:
     return json.dumps(program_file_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def field_docs(cls: type) -> dict[str, str]:
+    """Field name -> the ``#:`` comment written above it in the model's source."""
+    import inspect
+
+    try:
+        source = inspect.getsource(cls)
+    except (OSError, TypeError):
+        return {}
+    docs: dict[str, str] = {}
+    pending: list[str] = []
+    for raw in source.splitlines():
+        line = raw.strip()
+        if line.startswith("#:"):
+            pending.append(line[2:].strip())
+            continue
+        if pending and ":" in line and not line.startswith(("def ", "@", "class ", "#")):
+            name = line.split(":", 1)[0].strip()
+            if name.isidentifier():
+                docs[name] = " ".join(pending)
+        pending = []
+    return docs
+
+
+def model_classes() -> dict[str, type]:
+    """Every pydantic model reachable from a program file, by class name."""
+    from pydantic import BaseModel
+
+    from scaleplan import model
+
+    return {
+        name: obj
+        for name, obj in vars(model).items()
+        if isinstance(obj, type)
+        and issubclass(obj, BaseModel)
+        and obj.__module__.startswith("scaleplan.model")
+    }
