@@ -6,6 +6,7 @@ Run: python -m scaleplan.cli._docgen > docs/cli.md
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer.main
 
@@ -109,8 +110,8 @@ def render_model() -> str:
     seen: set[str] = set()
     queue: list[tuple[str, type[BaseModel]]] = []
     for section in (*SINGLE_SECTIONS, *LIST_SECTIONS):
-        annotation = Program.model_fields[section].annotation
-        cls = annotation.__args__[0] if section in LIST_SECTIONS else annotation  # type: ignore[union-attr]
+        annotation: Any = Program.model_fields[section].annotation
+        cls = annotation.__args__[0] if section in LIST_SECTIONS else annotation
         queue.append((section, cls))
     classes = model_classes()
     while queue:

@@ -107,6 +107,7 @@ _FIELD_REFS: dict[str, dict[str, RefCheck]] = {
     "teams": {"tribe": ("tribes", "tribe", None), "lead": PERSON, "members": PERSON},
     "people": {
         "manager": PERSON,
+        "mentor": PERSON,
         "team": TEAM,
         "chapter": ("chapters", "chapter", None),
         "guilds": ("guilds", "guild", None),

@@ -49,6 +49,9 @@ class Person(Entity):
     fte: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
     #: How many mentees this person can take at once (0 = not a mentor).
     mentoring_capacity: Annotated[int, Field(ge=0)] = 0
+    #: Declared mentor (a person id); org diagnostics check mentors' new-hire load with it,
+    #: and mentorship matching keeps such pairs and fills the rest.
+    mentor: Id | None = None
     #: Working hours in local time, ``"09:00-17:00"``.
     working_hours: Annotated[str, Field(pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")] = "09:00-17:00"
     email: str | None = None

@@ -22,6 +22,9 @@ class ScoringSettings(Frozen):
     method: str = "wsjf"
     ice_variant: Literal["product", "average"] = "product"
     custom_models: tuple[CustomScoringModel, ...] = ()
+    #: MoSCoW check of the cut line: Must-haves above this share of a team's capacity in the
+    #: increment are a warning (DSDM's rule of thumb: at most 60% of the effort).
+    must_max_share: Fraction = 0.6
 
 
 class OrgThresholds(Frozen):
@@ -47,6 +50,19 @@ class OrgThresholds(Frozen):
     new_hire_max_share: Fraction = Field(default=1 / 3)
     new_hire_weeks: int = 26
     meeting_hours_max: float = 10.0
+    #: Most communication paths n(n-1)/2 inside one team; ``None`` derives it from team_size_max.
+    communication_paths_max: int | None = None
+    #: Least share of capacity kept for technical debt (``settings.tech_debt_reserve``).
+    tech_debt_reserve_min: Fraction = 0.2
+    #: Mentorship matching: people at or below this level (or new hires) look for a mentor.
+    mentee_max_level: int = 2
+    #: Mentorship matching: least seniority gap between mentor and mentee.
+    mentor_min_level_gap: int = 2
+    #: Mentorship matching: least overlap of working hours (hours per day).
+    mentor_min_overlap_hours: float = 2.0
+    #: Mentorship matching: mentor must not manage the mentee (directly or up the chain)
+    #: nor report to the same manager.
+    mentor_outside_manager_chain: bool = True
 
 
 class Settings(Frozen):
