@@ -55,3 +55,14 @@ def test_all_problems_are_reported_in_one_run_across_files() -> None:
     assert {d.code for d in result.diagnostics} == {"E100", "E102", "E104"}
     assert {d.file for d in result.diagnostics} == {"program.yaml", "work/broken.yaml"}
     assert result.program is None
+
+
+def test_api_contracts_beside_the_program_are_not_read_as_fragments(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(CASES / "valid", tmp_path / "p")
+    (tmp_path / "p" / "services" / "contracts").mkdir(parents=True)
+    (tmp_path / "p" / "services" / "contracts" / "api.yaml").write_text("openapi: 3.0.0\n")
+    (tmp_path / "p" / "orders-api.yaml").write_text("openapi: 3.1.0\ninfo: {title: x}\n")
+    result = check_program(tmp_path / "p")
+    assert result.diagnostics == ()

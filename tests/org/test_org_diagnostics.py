@@ -96,6 +96,12 @@ def old_collaboration(doc: Doc) -> None:
     team(doc, "payments")["interactions"][0]["since"] = "2026-10-05"  # 17 weeks before AS_OF
 
 
+def collaboration_planned_too_long(doc: Doc) -> None:
+    interaction = team(doc, "payments")["interactions"][0]
+    interaction["since"] = "2027-01-04"  # only 4 weeks old, but planned for 26 weeks
+    interaction["until"] = "2027-07-05"
+
+
 def unowned_service(doc: Doc) -> None:
     doc["services"].append({"id": "legacy", "name": "Legacy"})
 
@@ -169,6 +175,7 @@ FAILING: list[tuple[str, Callable[[Doc], None] | None, str, Any]] = [
     ("ORG012", one_stream_aligned_team, "Mini", 0.25),
     ("ORG013", platform_unused, "infra", 0),
     ("ORG014", old_collaboration, "payments", 17.0),
+    ("ORG014", collaboration_planned_too_long, "payments", 26.0),
     ("ORG015", unowned_service, "legacy", None),
     ("ORG016", overloaded_infra, "infra", 2),
     ("ORG017", overloaded_dependency, "payments", round(60 / 49.92, 4)),
@@ -236,6 +243,18 @@ def collaboration_of_twelve_weeks(doc: Doc) -> None:
     team(doc, "payments")["interactions"][0]["since"] = "2026-11-09"  # exactly 12 weeks
 
 
+def ended_collaboration(doc: Doc) -> None:
+    interaction = team(doc, "payments")["interactions"][0]
+    interaction["since"] = "2026-06-01"
+    interaction["until"] = "2026-08-01"  # long over by AS_OF
+
+
+def time_boxed_collaboration(doc: Doc) -> None:
+    interaction = team(doc, "payments")["interactions"][0]
+    interaction["since"] = "2026-12-14"  # 7 weeks before AS_OF, planned for 10 weeks
+    interaction["until"] = "2027-02-22"
+
+
 def train_in_range(doc: Doc) -> None:
     doc["tribes"][0]["release_train"] = True
     doc["settings"]["org"] = {"art_people_min": 12, "art_teams_min": 2}
@@ -289,6 +308,8 @@ PASSING = [
     ("ORG008", train_in_range),
     ("ORG013", platform_used_only_through_services),
     ("ORG014", collaboration_of_twelve_weeks),
+    ("ORG014", ended_collaboration),
+    ("ORG014", time_boxed_collaboration),
     ("ORG015", retired_unowned),
     ("ORG017", load_at_capacity),
     ("ORG018", reserve_at_twenty),

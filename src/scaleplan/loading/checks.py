@@ -284,6 +284,16 @@ def _teams_and_people(ctx: LoadContext, settings: Settings) -> None:
                 ("end_date",),
                 hint="swap the dates or remove end_date",
             )
+    for element, team in valid(ctx, "teams"):
+        for i, inter in enumerate(team.interactions):
+            if inter.since and inter.until and inter.until < inter.since:
+                ctx.report(
+                    "E304",
+                    f"interaction with '{inter.team}' ends ({inter.until}) before it starts "
+                    f"({inter.since})",
+                    element,
+                    ("interactions", i, "until"),
+                )
     for element, exc in valid(ctx, "capacity_exceptions"):
         if exc.end < exc.start:
             ctx.report(

@@ -7,6 +7,7 @@ validate each element on its own (one bad item hides nothing else) -> cross-refe
 
 from __future__ import annotations
 
+import gc
 import types
 import typing
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ SECTION_MODELS: dict[str, type[BaseModel]] = {
 SECTION_MODELS.update(
     {name: _Program.model_fields[name].annotation for name in SINGLE_SECTIONS}  # type: ignore[misc]
 )
+#: Top-level keys that mark a YAML file as an API contract rather than a program fragment.
+CONTRACT_KEYS = ("openapi", "swagger", "asyncapi")
 SECTION_NOUNS = {
     "tribes": "tribe",
     "teams": "team",
@@ -97,7 +100,18 @@ def check_program(path: str | FsPath) -> CheckResult:
 
     Raises :class:`UsageError` only when ``path`` does not exist.
     """
-    root = FsPath(path)
+    # Loading allocates hundreds of thousands of small, long-lived objects and no cycles the
+    # collector could free; pausing it halves the load time of a large program.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_program(FsPath(path))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check_program(root: FsPath) -> CheckResult:
     if not root.exists():
         raise UsageError(f"no such file or directory: {root}")
     base, files = discover(root)
@@ -177,6 +191,8 @@ def _split_sections(
     doc = parsed.value
     if doc is None:
         return
+    if isinstance(doc, dict) and any(k in doc for k in CONTRACT_KEYS):
+        return  # an API contract (OpenAPI, AsyncAPI) kept beside the program, not a fragment
     if not isinstance(doc, dict):
         ctx.report(
             "E108",

@@ -11,8 +11,10 @@ from typing import Any
 from scaleplan.loading.diagnostics import Diagnostic
 from scaleplan.loading.yamlsrc import ParsedFile, YamlSyntaxError, parse_yaml
 
-#: Directories never searched for program files.
-SKIPPED_DIRS = frozenset({"scenarios", "snapshots", "out", "build", "node_modules", "venv"})
+#: Directories never searched for program files (``contracts`` holds API specs).
+SKIPPED_DIRS = frozenset(
+    {"scenarios", "snapshots", "out", "build", "node_modules", "venv", "contracts"}
+)
 ROOT_FILE = "program.yaml"
 
 

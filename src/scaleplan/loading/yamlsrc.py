@@ -59,9 +59,6 @@ class YamlSyntaxError(Exception):
         self.column = column
 
 
-_constructor = yaml.constructor.SafeConstructor()
-
-
 def parse_yaml(text: str) -> ParsedFile:
     """Parse one YAML document. Raises :class:`YamlSyntaxError` with a location on bad YAML."""
     try:
@@ -83,7 +80,9 @@ def parse_yaml(text: str) -> ParsedFile:
     parsed = ParsedFile(value=None)
     if node is None:
         return parsed
-    parsed.value = _build(node, (), parsed, set())
+    # A constructor per document: SafeConstructor caches every node it builds until
+    # construct_document runs, so a shared one would keep each parsed file alive forever.
+    parsed.value = _build(node, (), parsed, set(), yaml.constructor.SafeConstructor())
     return parsed
 
 
@@ -91,7 +90,13 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _build(node: yaml.Node, path: Path, parsed: ParsedFile, active: set[int]) -> Any:
+def _build(
+    node: yaml.Node,
+    path: Path,
+    parsed: ParsedFile,
+    active: set[int],
+    constructor: yaml.constructor.SafeConstructor,
+) -> Any:
     parsed.locations[path] = _mark(node)
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _STR:
@@ -99,7 +104,7 @@ def _build(node: yaml.Node, path: Path, parsed: ParsedFile, active: set[int]) ->
         if node.tag == _NULL:
             return None
         try:
-            return _constructor.construct_object(node, deep=True)
+            return constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError):
             return node.value
     if id(node) in active:  # a recursive alias: cut it rather than loop forever
@@ -107,14 +112,17 @@ def _build(node: yaml.Node, path: Path, parsed: ParsedFile, active: set[int]) ->
     active.add(id(node))
     try:
         if isinstance(node, yaml.SequenceNode):
-            return [_build(child, (*path, i), parsed, active) for i, child in enumerate(node.value)]
+            return [
+                _build(child, (*path, i), parsed, active, constructor)
+                for i, child in enumerate(node.value)
+            ]
         if isinstance(node, yaml.MappingNode):
             with contextlib.suppress(yaml.YAMLError):
-                _constructor.flatten_mapping(node)  # YAML merge keys ('<<')
+                constructor.flatten_mapping(node)  # YAML merge keys ('<<')
             result: dict[Any, Any] = {}
             first_seen: dict[Any, tuple[int, int]] = {}
             for key_node, value_node in node.value:
-                key = _build(key_node, (*path, "<key>"), parsed, active)
+                key = _build(key_node, (*path, "<key>"), parsed, active, constructor)
                 parsed.locations.pop((*path, "<key>"), None)
                 if not isinstance(key, str | int | float | bool) and key is not None:
                     key = str(key)
@@ -124,7 +132,7 @@ def _build(node: yaml.Node, path: Path, parsed: ParsedFile, active: set[int]) ->
                     first_seen[key] = _mark(key_node)
                 child_path = (*path, key)
                 parsed.key_locations[child_path] = _mark(key_node)
-                result[key] = _build(value_node, child_path, parsed, active)
+                result[key] = _build(value_node, child_path, parsed, active, constructor)
             return result
     finally:
         active.discard(id(node))

@@ -63,6 +63,8 @@ class Interaction(Frozen):
     team: Id
     mode: InteractionMode = InteractionMode.COLLABORATION
     since: dt.date | None = None
+    #: Planned or actual end (collaboration is meant to be time-boxed).
+    until: dt.date | None = None
     note: str | None = None
 
 

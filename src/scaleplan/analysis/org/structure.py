@@ -290,7 +290,10 @@ def topology_findings(
         for inter in team.interactions:
             if inter.mode is not InteractionMode.COLLABORATION or inter.since is None:
                 continue
-            weeks = (on - inter.since).days / 7
+            if inter.until is not None and inter.until < on:
+                continue  # the collaboration has ended
+            # a time-boxed collaboration is judged by its planned length, an open one by its age
+            weeks = ((inter.until or on) - inter.since).days / 7
             if weeks > t.collaboration_max_weeks:
                 out.append(
                     finding(
