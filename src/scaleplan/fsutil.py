@@ -23,10 +23,18 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
             raise UsageError(f"{path} exists; pass --force to overwrite it")
         return
     path.parent.mkdir(parents=True, exist_ok=True)
+    # mkstemp creates 0600 files; keep a replaced file's mode, else follow the umask like open()
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
