@@ -163,10 +163,13 @@ def test_governance_has_roam_risks_cadences_time_off_and_delivery_events(program
     assert len(program.events) >= 24
 
 
-def test_calendar_has_four_quarterly_increments_of_2027(program: Program) -> None:
+def test_calendar_has_eight_quarterly_increments_over_2027_and_2028(program: Program) -> None:
     calendar = program.calendar
     assert calendar.start == dt.date(2027, 1, 4)
     assert calendar.sprint_weeks == 2
-    assert [i.id for i in calendar.increments] == ["PI-1", "PI-2", "PI-3", "PI-4"]
+    assert [i.id for i in calendar.increments] == [f"PI-{n}" for n in range(1, 9)]
+    for before, after in zip(calendar.increments, calendar.increments[1:], strict=False):
+        assert before.end == after.start
+        assert 12 <= (before.end - before.start).days // 7 <= 14
     assert calendar.holidays
     assert program.settings.tech_debt_reserve == pytest.approx(0.2)
