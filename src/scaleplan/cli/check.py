@@ -20,6 +20,7 @@ from scaleplan.cli.common import (
 from scaleplan.model import Program
 
 DEMO_ORDER = 10
+DEMO_TITLE = "The program: what is in it, and each team's capacity and load"
 
 
 def register(app: typer.Typer) -> None:

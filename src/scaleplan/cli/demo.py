@@ -34,6 +34,8 @@ def register(app: typer.Typer) -> None:
         sections = [m for m in command_modules() if hasattr(m, "demo") and hasattr(m, "DEMO_ORDER")]
         sections.sort(key=lambda m: m.DEMO_ORDER)
         for module in sections:
-            title = (module.__doc__ or module.__name__).strip().splitlines()[0]
+            title = getattr(module, "DEMO_TITLE", None) or (
+                (module.__doc__ or module.__name__).strip().splitlines()[0].replace("``", "")
+            )
             console.print(Rule(title))
             module.demo(program, target, console)

@@ -107,21 +107,20 @@ def optional(module: str, *names: str, what: str) -> list[Any]:
 
 
 def plan_of(ctx: ReportContext) -> Plan:
-    """Plan the program once per context with the planner's fast back-end."""
-    try:
-        build_problem, solve = optional(
-            "scaleplan.planning", "build_problem", "solve", what="the planning engine"
-        )
-    except Unavailable:  # the package may not re-export them yet
-        (build_problem,) = optional(
-            "scaleplan.planning.build", "build_problem", what="the planning engine"
-        )
-        (solve,) = optional("scaleplan.planning.solve", "solve", what="the planning engine")
+    """Plan the program once per context with the planner's fast back-end; when hard deadlines
+    cannot all hold, the plan shown is the planner's best one with them relaxed (as
+    ``scaleplan plan`` shows it)."""
+    (plan_program,) = optional("scaleplan.planning", "plan_program", what="the planning engine")
 
     def compute() -> Plan:
-        problem = build_problem(ctx.program)
-        result = solve(problem, backend="heuristic", time_limit=ctx.time_limit, seed=ctx.seed)
-        return plan_from(problem, result, ctx.program.calendar.start)
+        planned = plan_program(
+            ctx.program, backend="heuristic", time_limit=ctx.time_limit, seed=ctx.seed
+        )
+        shown = planned.shown
+        problem = planned.problem
+        if shown is not planned.result and planned.relaxed_problem is not None:
+            problem = planned.relaxed_problem
+        return plan_from(problem, shown, ctx.program.calendar.start)
 
     plan: Plan = ctx.memo("plan", compute)
     return plan
@@ -666,23 +665,22 @@ class ForecastsView(View):
     note: str
 
 
+#: Monte Carlo trials of the plan-based forecast in reports and the dashboard.
+REPORT_TRIALS = 2_000
+
+
 @section("forecasts", "Forecasts", page="forecasts", order=60, slow=True)
 def forecasts(ctx: ReportContext) -> ForecastsView:
     """Monte Carlo forecasts from the plan: P50-P95 finish dates per initiative as cones and
     the probability of meeting each deadline."""
-    try:
-        forecasting = importlib.import_module("scaleplan.analysis.forecasting")
-    except ImportError:
-        raise Unavailable(
-            "needs the forecasting analysis (scaleplan.analysis.forecasting), not in this version"
-        ) from None
-    run = getattr(forecasting, "forecast_plan", None) or getattr(
-        forecasting, "forecast_program", None
+    (run,) = optional(
+        "scaleplan.analysis.forecasting.plan", "forecast_plan", what="the forecasting analysis"
     )
-    if run is None:
-        raise Unavailable("scaleplan.analysis.forecasting has no plan-based forecast yet")
     program = ctx.program
-    result = _as_dict(ctx.memo("forecast", lambda: run(program, seed=ctx.seed)))
+    # 2,000 trials keep the report fast; the Monte Carlo error of each date is in the JSON.
+    result = _as_dict(
+        ctx.memo("forecast", lambda: run(program, seed=ctx.seed, trials=REPORT_TRIALS))
+    )
     rows = []
     for row in _first_list(result, "initiatives", "milestones", "rows", "forecasts"):
         if not isinstance(row, dict):
