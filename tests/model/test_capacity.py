@@ -85,9 +85,18 @@ def test_time_off_reduces_capacity_for_the_days_it_covers() -> None:
             {"person": "a", "start": "2027-02-08", "end": "2027-02-10", "available": 0.0}
         ]
     )
-    # week 5 = Feb 8-14: a away 3 of 7 calendar days.
+    # week 5 = Mon Feb 8 - Sun Feb 14: a away Mon-Wed, 3 of the 5 working days.
     base = 2.5 * 0.8 * 0.8
-    assert team_capacity(program, "web", 5) == pytest.approx(base - (3 / 7) * 0.8 * 0.8)
+    assert team_capacity(program, "web", 5) == pytest.approx(base - (3 / 5) * 0.8 * 0.8)
+
+
+def test_a_working_week_off_removes_the_whole_week() -> None:
+    program = make(
+        capacity_exceptions=[
+            {"person": "a", "start": "2027-02-08", "end": "2027-02-12", "available": 0.0}
+        ]
+    )
+    assert team_capacity(program, "web", 5) == pytest.approx(1.5 * 0.8 * 0.8)
 
 
 def test_team_exception_scales_the_whole_team() -> None:

@@ -57,7 +57,7 @@ def next_increment(program: Program, today: dt.date | None = None) -> Increment 
     return increments[-1]
 
 
-def _working_share(program: Program, start: dt.date) -> float:
+def working_share(program: Program, start: dt.date) -> float:
     """Share of the week's working days that are not program-wide holidays."""
     days = program.calendar.working_days
     holidays = {h.date for h in program.calendar.holidays if not h.regions}
@@ -80,9 +80,9 @@ def team_capacity(
     reserve = program.settings.tech_debt_reserve if reserve is None else reserve
     start = week_start(program, week)
     end = start + dt.timedelta(days=7)
-    share = _working_share(program, start)
+    share = working_share(program, start)
     if team.capacity is not None:
-        gross = team.capacity * share * _team_availability(program, team_id, start, end)
+        gross = team.capacity * share * _team_availability(program, team_id, start)
     else:
         focus = focus_of(program, team)
         gross = 0.0
@@ -91,10 +91,8 @@ def team_capacity(
                 continue
             if person.end_date is not None and person.end_date < start:
                 continue
-            gross += (
-                person.fte * focus * share * _person_availability(program, person.id, start, end)
-            )
-        gross *= _team_availability(program, team_id, start, end)
+            gross += person.fte * focus * share * _person_availability(program, person.id, start)
+        gross *= _team_availability(program, team_id, start)
     return gross * (1.0 - reserve)
 
 
@@ -108,25 +106,27 @@ def capacity_table(
     }
 
 
-def _overlap_share(start: dt.date, end: dt.date, a: dt.date, b: dt.date) -> float:
-    """Share of [start, end) covered by the inclusive range [a, b]."""
-    lo = max(start, a)
-    hi = min(end, b + dt.timedelta(days=1))
-    return max((hi - lo).days, 0) / (end - start).days
+def _overlap_share(program: Program, start: dt.date, a: dt.date, b: dt.date) -> float:
+    """Share of the working days of the week starting at ``start`` that fall in [a, b]."""
+    days = [start + dt.timedelta(days=d) for d in range(7)]
+    working = [d for d in days if d.weekday() < program.calendar.working_days]
+    if not working:
+        return 0.0
+    return sum(1 for d in working if a <= d <= b) / len(working)
 
 
-def _person_availability(program: Program, person_id: str, start: dt.date, end: dt.date) -> float:
+def _person_availability(program: Program, person_id: str, start: dt.date) -> float:
     available = 1.0
     for exc in program.exceptions_by_owner.get(("person", person_id), ()):
-        covered = _overlap_share(start, end, exc.start, exc.end)
+        covered = _overlap_share(program, start, exc.start, exc.end)
         available -= covered * (1.0 - exc.available)
     return max(available, 0.0)
 
 
-def _team_availability(program: Program, team_id: str, start: dt.date, end: dt.date) -> float:
+def _team_availability(program: Program, team_id: str, start: dt.date) -> float:
     available = 1.0
     for exc in program.exceptions_by_owner.get(("team", team_id), ()):
-        covered = _overlap_share(start, end, exc.start, exc.end)
+        covered = _overlap_share(program, start, exc.start, exc.end)
         available -= covered * (1.0 - exc.available)
     return max(available, 0.0)
 
