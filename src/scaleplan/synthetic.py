@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from scaleplan.errors import UsageError
+from scaleplan.model import LIST_SECTIONS, SINGLE_SECTIONS
 
 Document = dict[str, Any]
 Layout = Literal["single", "split"]
@@ -890,23 +891,7 @@ def _layout_split(doc: Document) -> dict[str, Document]:
     put("cadences.yaml", "cadences", doc.get("cadences") or [])
     put("capacity.yaml", "capacity_exceptions", doc.get("capacity_exceptions") or [])
     put("events.yaml", "events", doc.get("events") or [])
-    known = {
-        *_SINGLES,
-        "tribes",
-        "teams",
-        "people",
-        "chapters",
-        "guilds",
-        "centres",
-        "services",
-        "objectives",
-        "initiatives",
-        "work_items",
-        "risks",
-        "cadences",
-        "capacity_exceptions",
-        "events",
-    }
+    known = {*SINGLE_SECTIONS, *LIST_SECTIONS}
     for key in doc.keys() - known:  # anything else stays with the program so it is not lost
         files["program.yaml"][key] = doc[key]
     return files

@@ -99,12 +99,10 @@ def kr_grade(kr: KeyResult) -> float | None:
 
 
 def _raw_grade(kr: KeyResult) -> float | None:
-    if kr.current is None:
-        return None
-    span = kr.target - kr.baseline
-    if span == 0:
-        return 1.0 if kr.current == kr.target else 0.0
-    return min(max((kr.current - kr.baseline) / span, 0.0), 1.0)
+    # one grading rule for the whole tool (target == baseline is load error E305)
+    from scaleplan.analysis.okrs import grade
+
+    return None if kr.current is None else grade(kr.baseline, kr.target, kr.current)
 
 
 # --- capacity helpers ----------------------------------------------------------------------
