@@ -9,11 +9,13 @@ larger score is always a worse outcome. The forecast at level ``p`` is the media
 * **own scores**: every past forecast of the same question and horizon whose outcome was due
   (``horizon`` weeks have passed) before the forecast date. One still running is counted with
   the time elapsed so far (a lower bound), so slow outcomes are not forgotten.
-* **reference prior**: a fixed set of scores (default weight 100 observations) from other
+* **reference prior**: a fixed set of scores (default weight 300 observations) from other
   projects, so young projects and rare tails are not trusted to a handful of own errors.
 * **adaptive level** (Gibbs & Candès 2021): each level ``p`` is nudged by
   ``gamma * (miss - (1 - p))`` whenever a past forecast at that level is decided, so a run of
-  misses widens the next forecasts and a run of hits narrows them. Levels stay in
+  misses widens the next forecasts and a run of hits narrows them. The step is 0.005 below
+  the 90% level and 0.01 from it on (``gamma_upper``): an upper level is decided by rare
+  misses, so it needs the larger step to catch up with a slowdown. Levels stay in
   ``[0.01, 0.995]``, so the forecast is always finite.
 
 The conformal finite-sample correction uses level ``p * (n + 1) / n`` for ``n`` weighted scores.
@@ -38,15 +40,24 @@ class CalibrationSettings:
     """Tuning of the recalibration (defaults measured in docs/benchmarks/forecasting.md)."""
 
     #: Weight of the reference prior, in observations.
-    prior_weight: float = 100.0
+    prior_weight: float = 300.0
     #: Step of the adaptive level.
-    gamma: float = 0.01
+    gamma: float = 0.005
     #: Use the adaptive level.
     adaptive: bool = True
     #: Minimum own scores before recalibrating when there is no prior.
     min_own: int = 10
     #: Half-life in weeks of the weight of own scores (``None``: all count the same).
     halflife_weeks: float | None = None
+    #: Step of the adaptive level for levels at or above ``upper_from`` (``None``: ``gamma``).
+    gamma_upper: float | None = 0.01
+    #: Lowest level that uses ``gamma_upper``.
+    upper_from: float = 0.9
+
+    def gammas(self, levels: np.ndarray) -> np.ndarray:
+        """Step of the adaptive level of each of ``levels``."""
+        upper = self.gamma if self.gamma_upper is None else self.gamma_upper
+        return np.where(levels >= self.upper_from - 1e-9, upper, self.gamma)
 
 
 def _bounded(adapt: np.ndarray, base: np.ndarray) -> np.ndarray:
@@ -113,6 +124,7 @@ def calibrate_sequence(
     """
     base = np.asarray(levels, dtype=np.float64)
     adapt = base.copy()
+    steps = settings.gammas(base)
     count = times.size + (1 if final_time is not None else 0)
     out = np.full((count, base.size), np.nan)
     pending: list[tuple[float, int, int, bool]] = []  # (decided at, origin, level, miss)
@@ -124,7 +136,7 @@ def calibrate_sequence(
         while pending and pending[0][0] <= t:
             _, _, level_index, miss = heapq.heappop(pending)
             if settings.adaptive:
-                adapt[level_index] += settings.gamma * (float(miss) - (1.0 - base[level_index]))
+                adapt[level_index] += steps[level_index] * (float(miss) - (1.0 - base[level_index]))
         past = np.nonzero(times[: min(k, times.size)] + horizon_days <= t)[0]
         own_scores = scores_at(t, past) if past.size else np.empty(0)
         own = own_scores.size

@@ -12,6 +12,10 @@ Questions at an origin ``t`` with horizon ``h`` weeks and a window of the ``W`` 
 * ``how-many``: the number of items completed in the ``h`` weeks from ``t``.
 
 Origins run every week, aligned so the last one is ``h`` weeks before the end of the data.
+
+The raw forecast behind the calibrated model is the median of the winsorized bootstrap
+rescaled to the window's recent pace (:func:`scaleplan.analysis.forecasting.montecarlo.
+level_ratio`); the plain bootstrap baseline is not rescaled.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from scaleplan.analysis.forecasting.calibration import (
 )
 from scaleplan.analysis.forecasting.montecarlo import (
     WINSOR_FACTOR,
+    level_ratio,
     simulate_how_many_batch,
     simulate_when_batch,
 )
@@ -57,7 +62,7 @@ class Prepared:
     t: np.ndarray  # origin day indices
     size: np.ndarray  # items asked (when) or weeks (how-many)
     actual: np.ndarray  # days (inf = not reached in the data) or counts
-    raw50: np.ndarray  # median of the winsorized bootstrap
+    raw50: np.ndarray  # median of the winsorized bootstrap, rescaled to the recent pace
     quantiles: dict[str, np.ndarray] = field(default_factory=dict)  # method -> (origins, levels)
     skipped: int = 0  # origins with no completions in their window
 
@@ -108,6 +113,7 @@ def prepare(
     )
     means = windows.mean(axis=1) if js.size else np.zeros(0)
     capped = np.minimum(windows, winsor * np.maximum(means, 1.0)[:, None])
+    pace = level_ratio(windows, factor=winsor) if js.size else np.ones(0)
     if question == "when":
         sizes = np.maximum(1, np.round(horizon * means)).astype(np.int64)
         k = np.searchsorted(cumulative, cumulative[t] + sizes, side="left")
@@ -125,7 +131,8 @@ def prepare(
             raw = simulate_when_batch(capped[part], sizes[part], trials, rng)
         else:
             raw = simulate_how_many_batch(capped[part], horizon, trials, rng)
-        raw50[part] = np.median(raw, axis=1)
+        median = np.median(raw, axis=1)
+        raw50[part] = median / pace[part] if question == "when" else median * pace[part]
         if want_base:
             baseline[part] = _quantiles(
                 question,

@@ -304,7 +304,9 @@ def calibrate_sets(
     replay: SetReplay,
     *,
     levels: tuple[float, ...] = LEVELS,
-    settings: CalibrationSettings = CalibrationSettings(prior_weight=0.0),
+    settings: CalibrationSettings = CalibrationSettings(
+        prior_weight=0.0, gamma=0.01, gamma_upper=None
+    ),
     final: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, Any]:
     """Recalibrate the raw set forecasts on past sets' errors; ``final = (at, raw50)`` issues

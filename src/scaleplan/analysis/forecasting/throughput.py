@@ -3,7 +3,9 @@ by a date", calibrated on the team's own past forecast errors.
 
 1. Weekly throughput of the last 26 weeks (fewer if the history is shorter, at least 4) is
    resampled (``trials`` Monte Carlo trials), each week capped at 3x the window mean so a bulk
-   clean-up does not pass for pace; its median is the raw forecast.
+   clean-up does not pass for pace, and rescaled to the recent pace (an exponentially weighted
+   mean of the capped weeks, :func:`~scaleplan.analysis.forecasting.montecarlo.level_ratio`);
+   its median is the raw forecast.
 2. The same question (same horizon) is replayed at every past week of the history; the errors
    of those forecasts' medians, plus the reference prior and the adaptive level
    (:mod:`scaleplan.analysis.forecasting.calibration`), give each percentile.
@@ -24,6 +26,7 @@ from scaleplan.adapters.history import History
 from scaleplan.analysis.forecasting.backtest import score_method
 from scaleplan.analysis.forecasting.calibration import LEVELS, CalibrationSettings
 from scaleplan.analysis.forecasting.montecarlo import (
+    level_ratio,
     quantile_error,
     simulate_how_many,
     simulate_when,
@@ -183,7 +186,7 @@ def _forecast(
     levels_arr = np.asarray(levels, dtype=np.float64)
     if question == "when":
         assert items is not None
-        raw = simulate_when(winsorize(window), items, trials, rng)
+        raw = simulate_when(winsorize(window), items, trials, rng) / float(level_ratio(window))
         base = simulate_when(window, items, trials, rng)
         base_q = np.maximum(np.ceil(np.quantile(base, levels_arr) - 1e-9), 1.0)
         raw50 = float(np.median(raw))
@@ -192,7 +195,9 @@ def _forecast(
         assert by is not None
         days = (by - start).days + 1
         whole, extra = divmod(days, 7)
-        raw = simulate_how_many(winsorize(window), whole, trials, rng, days=extra)
+        raw = simulate_how_many(winsorize(window), whole, trials, rng, days=extra) * float(
+            level_ratio(window)
+        )
         base = simulate_how_many(window, whole, trials, rng, days=extra)
         base_q = np.floor(np.quantile(base, 1.0 - levels_arr) + 1e-9)
         raw50 = float(np.median(raw))
