@@ -74,15 +74,33 @@ def speed(out: dict[str, Any]) -> None:
         generate_program(teams=20, items=1000, people=160, seed=1)
     ).program
     assert program is not None
-    plan_time, _ = _timed(lambda: forecast_plan(program, trials=10_000), repeat=1)
-    plan_small, _ = _timed(lambda: forecast_plan(program, trials=1_000), repeat=1)
-    print(f"| plan forecast, 1,000 items, 10,000 trials | {plan_time:.3f} | - |")
-    print(f"| plan forecast, 1,000 items, 1,000 trials | {plan_small:.3f} | - |")
+    import numba
+
+    first, _ = _timed(lambda: forecast_plan(program, trials=100), repeat=1)
+    threads = numba.get_num_threads()
+    plan_time, _ = _timed(lambda: forecast_plan(program, trials=10_000), repeat=3)
+    plan_small, _ = _timed(lambda: forecast_plan(program, trials=1_000), repeat=3)
+    numba.set_num_threads(1)
+    try:
+        plan_single, _ = _timed(lambda: forecast_plan(program, trials=10_000), repeat=3)
+    finally:
+        numba.set_num_threads(threads)
+    print("\n| plan forecast (1,000 items, 20 teams) | seconds | vs 1 thread |")
+    print("| --- | --- | --- |")
+    print(
+        f"| first call in the process (kernel from numba's cache), 100 trials | {first:.3f} | - |"
+    )
+    print(f"| 10,000 trials, 1 thread (baseline) | {plan_single:.3f} | 1.00 |")
+    print(f"| 10,000 trials, {threads} threads | {plan_time:.3f} | {plan_time / plan_single:.2f} |")
+    print(f"| 1,000 trials, {threads} threads | {plan_small:.3f} | - |")
     out["speed"] = {
         "bootstrap_100k": base,
         "winsorized_100k": ours_mc,
         "calibrated_forecast_100k": full,
+        "plan_first_call": first,
+        "plan_threads": threads,
         "plan_1000_items_10k_trials": plan_time,
+        "plan_1000_items_10k_trials_1_thread": plan_single,
         "plan_1000_items_1k_trials": plan_small,
     }
 

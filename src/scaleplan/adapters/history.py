@@ -12,6 +12,7 @@ become unknown. Backtests only ever forecast from such views, so no future data 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -363,6 +364,10 @@ class History:
 
     def span(self) -> tuple[dt.datetime, dt.datetime] | None:
         """First and last timestamp anywhere in the history."""
+        return self._span
+
+    @functools.cached_property
+    def _span(self) -> tuple[dt.datetime, dt.datetime] | None:
         stamps = [t for i in self.items for t in (i.created, i.started, i.done) if t is not None]
         if not stamps:
             return None

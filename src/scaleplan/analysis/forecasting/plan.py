@@ -23,13 +23,13 @@ Each trial:
 
 Results: per initiative and per milestone (a work item with a deadline) the P50/P70/P85/P95
 finish dates, the probability of meeting the deadline and Monte Carlo standard errors.
-Everything is vectorised over trials; items are visited only while some trial can work on them.
+Efforts, growth and risks are drawn with numpy (seeded); the schedule of each trial runs in a
+compiled kernel (:mod:`scaleplan.analysis.forecasting.kernel`), trials in parallel threads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -223,54 +223,49 @@ def forecast_plan(
     index = {w.id: k for k, w in enumerate(open_items)}
     team_ids = [t.id for t in program.teams]
     team_of = np.array([team_ids.index(w.team) for w in open_items], dtype=np.int64)
-    # efforts
-    likely = np.zeros(n)
+    # efforts: a triangle per item, or its likely value times an error factor
+    kind = np.zeros(n, dtype=np.int8)
     low = np.zeros(n)
+    mode = np.zeros(n)
     high = np.zeros(n)
-    ranged = np.zeros(n, dtype=bool)
+    lo_f, mid_f, hi_f = DEFAULT_ERROR
     for k, w in enumerate(open_items):
         est = effort_of(program, w)
         remaining = 1.0 - w.progress
-        likely[k], low[k], high[k] = (
-            est.likely * remaining,
-            est.low * remaining,
-            est.high * remaining,
-        )
-        ranged[k] = w.low is not None or w.high is not None
-    effort = np.repeat(likely[None, :], trials, axis=0)
-    spread = ranged & (high - low > 1e-12)
-    if spread.any():
-        effort[:, spread] = rng.triangular(
-            low[spread], likely[spread], high[spread], size=(trials, int(spread.sum()))
-        )
-    bare = ~ranged
-    if bare.any():
-        count = int(bare.sum())
-        if error_factors is not None:
-            factors = error_factors[rng.integers(0, error_factors.size, size=(trials, count))]
+        mode[k] = est.likely * remaining
+        if w.low is not None or w.high is not None:
+            low[k], high[k] = est.low * remaining, est.high * remaining
+        elif error_factors is not None:
+            kind[k] = 1
         else:
-            factors = rng.triangular(*DEFAULT_ERROR, size=(trials, count))
-        effort[:, bare] *= factors
+            low[k], high[k] = mode[k] * lo_f / mid_f, mode[k] * hi_f / mid_f
+    factors = (
+        np.asarray(error_factors, dtype=np.float64) if error_factors is not None else np.ones(1)
+    )
+    uniform = rng.random((trials, n), dtype=np.float32)
     # scope growth per initiative
     growth_note = "none"
+    growth_of = np.full(n, -1, dtype=np.int64)
+    growth = np.zeros((trials, 1))
     if scope_growth is not None:
         initiatives = sorted({w.initiative for w in open_items if w.initiative})
         if isinstance(scope_growth, np.ndarray):
-            draws = scope_growth[
-                rng.integers(0, scope_growth.size, size=(trials, len(initiatives)))
-            ]
+            growth = np.asarray(
+                scope_growth[rng.integers(0, scope_growth.size, size=(trials, len(initiatives)))],
+                dtype=np.float64,
+            )
             growth_note = (
                 f"learned ({scope_growth.size} epics, median {np.median(scope_growth):.2f})"
             )
         else:
             if scope_growth < 0:
                 raise UsageError("scope growth must be 0 or more")
-            draws = np.full((trials, len(initiatives)), float(scope_growth))
+            growth = np.full((trials, len(initiatives)), float(scope_growth))
             growth_note = f"fixed {scope_growth:.2f}"
         col = {i: c for c, i in enumerate(initiatives)}
         for k, w in enumerate(open_items):
             if w.initiative in col:
-                effort[:, k] *= 1.0 + draws[:, col[w.initiative]]
+                growth_of[k] = col[w.initiative]
     # capacity and per-item rate caps
     table = capacity_table(program, range(week0, week0 + max_weeks))
     capacity = np.array([table[t] for t in team_ids], dtype=np.float64)  # (teams, weeks)
@@ -284,29 +279,29 @@ def forecast_plan(
             per_person[t_index] = focus_of(program, team) * reserve
         if capacity[t_index].sum() <= 0 and (team_of == t_index).any():
             warnings.append(f"team {team.id} has no capacity; its items never finish")
-    rate = np.array([w.max_people for w in open_items]) * per_person[team_of]
-    # dependencies, earliest starts, risks
-    lag = {}
-    preds: list[list[int]] = [[] for _ in range(n)]
-    succs: list[list[int]] = [[] for _ in range(n)]
+    rate = np.array([w.max_people for w in open_items], dtype=np.float64) * per_person[team_of]
+    # dependencies (successor lists) and earliest starts
+    succs: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    preds = np.zeros(n, dtype=np.int64)
     for k, w in enumerate(open_items):
         for dep in w.depends_on:
             if dep.item in index:
-                preds[k].append(index[dep.item])
-                succs[index[dep.item]].append(k)
-                lag[(index[dep.item], k)] = dep.lag_weeks
+                preds[k] += 1
+                succs[index[dep.item]].append((k, float(dep.lag_weeks)))
+    succ_ptr, succ_idx, succ_lag = _csr(succs)
     earliest = np.array(
         [
             max((w.earliest_start - start).days / 7.0, 0.0) if w.earliest_start else 0.0
             for w in open_items
         ]
     )
-    delay = np.zeros((trials, n))
-    used_risks = 0
+    # risks: each happens per trial with its probability and delays the items it names
     by_initiative: dict[str, list[int]] = {}
     for k, w in enumerate(open_items):
         if w.initiative:
             by_initiative.setdefault(w.initiative, []).append(k)
+    risk_of: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    impacts: list[np.ndarray] = []
     if risks:
         for risk in program.risks:
             weight = RISK_WEIGHT.get(risk.status.value, 1.0)
@@ -318,256 +313,161 @@ def forecast_plan(
             )
             if not targets:
                 continue
-            used_risks += 1
             happens = rng.random(trials) < risk.probability * weight
-            delay[:, targets] += np.where(happens, risk.impact_weeks, 0.0)[:, None]
-    order = _priority(open_items, index)
-    finish = _schedule(
-        effort, rate, capacity, team_of, order, preds, succs, lag, earliest, delay, max_weeks
-    )
-    return _summarise(
-        program,
-        open_items,
-        finish,
-        start,
-        trials,
-        seed,
-        levels,
-        growth_note,
-        "history-learned factors" if error_factors is not None else "McConnell 0.67x-1.5x",
-        used_risks,
-        warnings,
-    )
-
-
-def _schedule(
-    effort: np.ndarray,
-    rate: np.ndarray,
-    capacity: np.ndarray,
-    team_of: np.ndarray,
-    order: list[int],
-    preds: list[list[int]],
-    succs: list[list[int]],
-    lag: Mapping[tuple[int, int], float],
-    earliest: np.ndarray,
-    delay: np.ndarray,
-    max_weeks: int,
-) -> np.ndarray:
-    """Finish time (weeks from the start, ``inf`` beyond ``max_weeks``) of every item in every
-    trial, by weekly list scheduling: each week a team's capacity goes to its ready items in
-    priority order, each item taking at most its rate.
-
-    State is item-major (``items x trials``, float32) so an item's trials are contiguous.
-    ``ready_at`` is ``inf`` while an item waits for a predecessor or once it is finished, so
-    one comparison gives the share of the week it can be worked on. Each week the head of
-    every team's queue (the items worked on last week plus one) is allocated for all trials;
-    then the next items of a team are allocated only in the trials where that team still has
-    capacity left, until no trial has any (the same greedy allocation, computed sparsely)."""
-    trials, n = effort.shape
-    f32 = np.float32
-    remaining = np.ascontiguousarray(effort.T, dtype=f32)
-    finish = np.full((n, trials), np.inf, dtype=f32)
-    waiting = np.array([len(p) for p in preds], dtype=np.int32)
-    pending = np.repeat(waiting[:, None], trials, axis=1)
-    latest = np.repeat(earliest.astype(f32)[:, None], trials, axis=1)
-    ready_at = np.where(pending > 0, f32(np.inf), latest).astype(f32)
-    delay_t = np.ascontiguousarray(delay.T, dtype=f32)
-    rate32 = rate.astype(f32)
-    capacity32 = capacity.astype(f32)
-    rank = np.empty(n, dtype=np.int64)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(n)
-    sort_key = team_of * (n + 1) + rank
-    active = waiting == 0
-    left = np.full(n, trials)
-    teams_n = capacity.shape[0]
-    worked = np.zeros(teams_n, dtype=np.int64)
-    used = np.zeros((teams_n, trials), dtype=f32)
-    all_trials = np.arange(trials)
-
-    def finish_items(
-        rows: np.ndarray, cols: np.ndarray, done: np.ndarray, when: np.ndarray
-    ) -> None:
-        for c in np.nonzero(done.any(axis=1))[0]:
-            item = int(rows[c])
-            hit = cols[done[c]]
-            finish[item, hit] = when[c, done[c]]
-            ready_at[item, hit] = np.inf
-            left[item] -= int(hit.size)
-            for s in succs[item]:
-                pending[s, hit] -= 1
-                latest[s, hit] = np.maximum(
-                    latest[s, hit], finish[item, hit] + f32(lag.get((item, s), 0.0))
-                )
-                now = hit[pending[s, hit] == 0]
-                ready_at[s, now] = latest[s, now]
-                active[s] = True
-
-    for week in range(max_weeks):
-        candidates = np.nonzero(active & (left > 0))[0]
-        if candidates.size == 0:
-            if (left == 0).all():
-                break
-            continue
-        candidates = candidates[np.argsort(sort_key[candidates], kind="stable")]
-        seg_team = team_of[candidates]
-        bounds = np.flatnonzero(np.r_[True, seg_team[1:] != seg_team[:-1], True])
-        segments = [(int(seg_team[a]), int(a), int(b)) for a, b in itertools.pairwise(bounds)]
-        nxt = {t: a for t, a, _ in segments}
-        end = {t: b for t, _, b in segments}
-        size = {t: int(max(1, worked[t] + 1)) for t, _, _ in segments}
-        worked[:] = 0
-        for t, _, _ in segments:
-            used[t] = 0.0
-        limit = f32(week + 1.0)
-        teams_now = [t for t, _, _ in segments]
-        cols = all_trials
-        while teams_now:
-            parts = []
-            for t in teams_now:
-                parts.append(candidates[nxt[t] : min(nxt[t] + size[t], end[t])])
-                nxt[t] = min(nxt[t] + size[t], end[t])
-            rows = np.concatenate(parts)
-            full = cols.size == trials
-            ready = ready_at[rows] if full else ready_at[np.ix_(rows, cols)]
-            rem = remaining[rows] if full else remaining[np.ix_(rows, cols)]
-            share = np.clip(limit - ready, 0.0, 1.0)
-            demand = np.minimum(rate32[rows][:, None] * share, rem)
-            teams = team_of[rows]
-            starts = np.flatnonzero(np.r_[True, teams[1:] != teams[:-1]])
-            cumulative = np.cumsum(demand, axis=0)
-            before = cumulative - demand
-            seg_of = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, teams.size]))
-            base = np.where((starts > 0)[:, None], cumulative[np.maximum(starts - 1, 0)], f32(0.0))
-            before -= base[seg_of]
-            seg_teams = teams[starts]
-            prior_use = used[seg_teams] if full else used[np.ix_(seg_teams, cols)]
-            before += prior_use[seg_of]
-            budget = capacity32[teams, week][:, None]
-            alloc = np.clip(budget - before, 0.0, demand)
-            rem -= alloc
-            if full:
-                remaining[rows] = rem
-            else:
-                remaining[np.ix_(rows, cols)] = rem
-            spent = np.add.reduceat(alloc, starts, axis=0)
-            if full:
-                used[seg_teams] += spent
-            else:
-                used[np.ix_(seg_teams, cols)] = prior_use + spent
-            got = (alloc > 0).any(axis=1)
-            np.add.at(worked, teams[got], 1)
-            done = (rem <= 1e-6) & (share > 0)
-            if done.any():
-                rate_now = np.maximum(np.minimum(rate32[rows][:, None], budget), f32(1e-12))
-                moment = (limit - share) + np.minimum(alloc / rate_now, share)
-                moment += delay_t[rows] if full else delay_t[np.ix_(rows, cols)]
-                finish_items(rows, cols, done, moment)
-            # teams that still have capacity in some trial and more items in their queue
-            spare = capacity32[seg_teams, week][:, None] - (prior_use + spent) > 1e-6
-            more = np.array([nxt[int(t)] < end[int(t)] for t in seg_teams])
-            spare &= more[:, None]
-            if not spare.any():
-                break
-            teams_now = [int(t) for t, m in zip(seg_teams, spare.any(axis=1), strict=True) if m]
-            cols = cols[spare.any(axis=0)]
-            for t in teams_now:
-                size[t] = max(2, size[t])
-    return np.ascontiguousarray(finish.T, dtype=np.float64)
-
-
-def _summarise(
-    program: Program,
-    items: Sequence[WorkItem],
-    finish: np.ndarray,
-    start: dt.date,
-    trials: int,
-    seed: int,
-    levels: tuple[float, ...],
-    growth_note: str,
-    error_note: str,
-    risks: int,
-    warnings: list[str],
-) -> PlanForecast:
-    index = {w.id: k for k, w in enumerate(items)}
-
-    def forecast(
-        ident: str, kind: str, title: str, cols: list[int], deadline: dt.date | None
-    ) -> DateForecast:
-        if not cols:  # every item is done or cancelled
-            return DateForecast(
-                ident,
-                kind,
-                title,
-                0,
-                {},
-                {},
-                {},
-                deadline,
-                1.0 if deadline else None,
-                0.0,
-                0.0,
-                done=True,
-            )
-        end = finish[:, cols].max(axis=1)
-        weeks: dict[str, float | None] = {}
-        dates: dict[str, dt.date | None] = {}
-        errors: dict[str, float | None] = {}
-        for level in levels:
-            key = level_key(level)
-            value = float(np.quantile(end, level)) if np.isfinite(np.quantile(end, level)) else None
-            weeks[key] = value
-            dates[key] = (
-                start + dt.timedelta(days=math.ceil(value * 7.0) - 1 if value > 0 else 0)
-                if value is not None
-                else None
-            )
-            errors[key] = quantile_error(end, level) if value is not None else None
-        probability = error = None
-        if deadline is not None:
-            limit = (deadline - start).days / 7.0 + 1.0 / 7.0
-            probability = float(np.mean(end <= limit))
-            error = math.sqrt(max(probability * (1 - probability), 1e-12) / trials)
-        return DateForecast(
-            ident,
-            kind,
-            title,
-            len(cols),
-            dates,
-            weeks,
-            errors,
-            deadline,
-            probability,
-            error,
-            float(np.mean(~np.isfinite(end))),
-        )
-
-    initiatives = []
+            for k in targets:
+                risk_of[k].append((len(impacts), 0.0))
+            impacts.append(np.where(happens, float(risk.impact_weeks), 0.0))
+    risk_ptr, risk_idx, _ = _csr(risk_of)
+    risk_delay = np.stack(impacts, axis=1) if impacts else np.zeros((trials, 1))
+    # groups: every initiative with open items, then every milestone
+    groups: list[tuple[str, str, str, dt.date | None, list[int]]] = []
     for initiative in program.initiatives:
-        members = program.work_items_by_initiative.get(initiative.id, ())
-        if not members:
-            continue
-        cols = [index[w.id] for w in members if w.id in index]
-        initiatives.append(
-            forecast(initiative.id, "initiative", initiative.title, cols, initiative.deadline)
-        )
-    milestones = [
-        forecast(w.id, "milestone", w.title, [index[w.id]], w.deadline)
-        for w in items
-        if w.deadline is not None
+        initiative_items = program.work_items_by_initiative.get(initiative.id, ())
+        cols = [index[w.id] for w in initiative_items if w.id in index]
+        if cols:
+            groups.append(
+                (initiative.id, "initiative", initiative.title, initiative.deadline, cols)
+            )
+    for k, w in enumerate(open_items):
+        if w.deadline is not None:
+            groups.append((w.id, "milestone", w.title, w.deadline, [k]))
+    group_ptr, group_idx, _ = _csr([[(c, 0.0) for c in g[4]] for g in groups])
+    from scaleplan.analysis.forecasting.kernel import simulate
+
+    ends = simulate(
+        uniform,
+        kind,
+        low,
+        mode,
+        high,
+        factors,
+        np.ascontiguousarray(growth, dtype=np.float64),
+        growth_of,
+        np.ascontiguousarray(risk_delay, dtype=np.float64),
+        risk_ptr,
+        risk_idx,
+        rate,
+        capacity,
+        team_of,
+        np.asarray(_priority(open_items, index), dtype=np.int64),
+        preds,
+        succ_ptr,
+        succ_idx,
+        succ_lag,
+        earliest,
+        int(max_weeks),
+        group_ptr,
+        group_idx,
+    )
+    forecasts = [
+        _date_forecast(ident, kind_, title, len(cols), deadline, ends[g], start, levels, trials)
+        for g, (ident, kind_, title, deadline, cols) in enumerate(groups)
     ]
+    # initiatives whose items are all done or cancelled
+    done = {
+        i.id
+        for i in program.initiatives
+        if program.work_items_by_initiative.get(i.id)
+        and not any(w.id in index for w in program.work_items_by_initiative[i.id])
+    }
+    initiatives_out = []
+    by_id = {f.id: f for f in forecasts if f.kind == "initiative"}
+    for initiative in program.initiatives:
+        if initiative.id in done:
+            initiatives_out.append(
+                _done_forecast(initiative.id, initiative.title, initiative.deadline)
+            )
+        elif initiative.id in by_id:
+            initiatives_out.append(by_id[initiative.id])
     return PlanForecast(
         program=program.program.name,
         start=start,
         trials=trials,
         seed=seed,
         levels=levels,
-        items=len(items),
+        items=n,
         scope_growth=growth_note,
-        error_model=error_note,
-        risks=risks,
-        initiatives=tuple(initiatives),
-        milestones=tuple(milestones),
+        error_model=(
+            "history-learned factors" if error_factors is not None else "McConnell 0.67x-1.5x"
+        ),
+        risks=len(impacts),
+        initiatives=tuple(initiatives_out),
+        milestones=tuple(f for f in forecasts if f.kind == "milestone"),
         warnings=tuple(warnings),
+    )
+
+
+def _csr(rows: Sequence[Sequence[tuple[int, float]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row pointers, column indices and values of a list of ``(column, value)`` rows."""
+    ptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum([len(r) for r in rows])
+    idx = np.array([c for r in rows for c, _ in r], dtype=np.int64)
+    values = np.array([v for r in rows for _, v in r], dtype=np.float64)
+    return ptr, idx, values
+
+
+def _done_forecast(ident: str, title: str, deadline: dt.date | None) -> DateForecast:
+    """An initiative whose items are all done or cancelled."""
+    return DateForecast(
+        ident,
+        "initiative",
+        title,
+        0,
+        {},
+        {},
+        {},
+        deadline,
+        1.0 if deadline else None,
+        0.0,
+        0.0,
+        done=True,
+    )
+
+
+def _date_forecast(
+    ident: str,
+    kind: str,
+    title: str,
+    items: int,
+    deadline: dt.date | None,
+    end: np.ndarray,
+    start: dt.date,
+    levels: tuple[float, ...],
+    trials: int,
+) -> DateForecast:
+    """Percentiles, Monte Carlo errors and deadline probability of one group's finish weeks."""
+    end = np.sort(end)
+    weeks: dict[str, float | None] = {}
+    dates: dict[str, dt.date | None] = {}
+    errors: dict[str, float | None] = {}
+    for level in levels:
+        key = level_key(level)
+        at = float(np.quantile(end, level))
+        value = at if math.isfinite(at) else None
+        weeks[key] = value
+        dates[key] = (
+            start + dt.timedelta(days=math.ceil(value * 7.0) - 1 if value > 0 else 0)
+            if value is not None
+            else None
+        )
+        errors[key] = quantile_error(end, level, presorted=True) if value is not None else None
+    probability = error = None
+    if deadline is not None:
+        limit = (deadline - start).days / 7.0 + 1.0 / 7.0
+        probability = float(np.mean(end <= limit))
+        error = math.sqrt(max(probability * (1 - probability), 1e-12) / trials)
+    return DateForecast(
+        ident,
+        kind,
+        title,
+        items,
+        dates,
+        weeks,
+        errors,
+        deadline,
+        probability,
+        error,
+        float(np.mean(~np.isfinite(end))),
     )
 
 
