@@ -219,6 +219,9 @@ def _schedule(
                             size = _push(heap, size, rank[s])
                 if budget[team] <= _DONE:
                     break
+        # Newly ready items, in priority order. The allocation below repeats the one above on
+        # purpose: a helper taking the arrays costs reference counting on every call, and
+        # inlining by hand halved the kernel's time (docs/benchmarks/forecasting.md).
         while size > 0:
             k = order[heap[0]]
             size = _pop(heap, size)
