@@ -215,3 +215,35 @@ def test_cadence_cost_counts_the_attendees_of_teams_and_roles() -> None:
     # Program review: 3 managers + the CTO, 60 minutes, 12 times a year = 0.92 h a week.
     assert (review.people, review.person_hours_per_week) == (4, 0.9)
     assert view.total_person_hours_per_week == 7.2
+
+
+def test_cadence_cost_counts_tribe_leads_and_only_people_active_on_the_report_date() -> None:
+    import datetime as dt
+
+    from scaleplan.analysis.org import plan_cadences
+    from scaleplan.reports.views_model import cadences
+
+    doc = document()
+    doc["cadences"].append(
+        {
+            "id": "commerce-sync",
+            "name": "Commerce sync",
+            "frequency": "weekly",
+            "duration_minutes": 30,
+            "attendees": {"tribes": ["commerce"]},
+            "day": "tue",
+            "time": "10:00",
+        }
+    )
+    for person in doc["people"]:
+        if person["id"] in ("b3", "b4"):  # left before the report date
+            person["end_date"] = (AS_OF - dt.timedelta(days=30)).isoformat()
+    p = program(doc)
+    view = cadences(ReportContext(p, AS_OF))
+    sync = next(r for r in view.rows if r.id == "commerce-sync")
+    # checkout 5 + catalog 5 - b3, b4 (left) + the tribe lead (cto) = 9 people x 0.5 h
+    assert (sync.people, sync.person_hours_per_week) == (9, 4.5)
+    # the same people and hours as the org cadence plan
+    meeting = next(m for m in plan_cadences(p, as_of=AS_OF).meetings if m.id == "commerce-sync")
+    assert sync.people == len(meeting.attendees)
+    assert sync.person_hours_per_week == round(len(meeting.attendees) * meeting.weekly_hours, 1)

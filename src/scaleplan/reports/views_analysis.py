@@ -753,8 +753,11 @@ def org_diagnostics(ctx: ReportContext) -> OrgDiagnosticsView:
         raise Unavailable(
             "needs the org analysis (scaleplan.analysis.org), not in this version"
         ) from None
+    from scaleplan.analysis.org import plan_cadences
+
     program = ctx.program
-    report = ctx.memo("org", lambda: diagnose(program, as_of=ctx.as_of))
+    plan = ctx.memo("cadences", lambda: plan_cadences(program, as_of=ctx.as_of))
+    report = ctx.memo("org", lambda: diagnose(program, as_of=ctx.as_of, plan=plan))
     findings = [
         OrgFinding(
             code=f.code,

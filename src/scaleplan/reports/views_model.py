@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from scaleplan.analysis.capacity import remaining_effort, team_capacity, week_of
 from scaleplan.analysis.status import InitiativeRag, RagReport, initiative_rag, kr_grade
-from scaleplan.model import Frequency, Program, RoamStatus, Status
+from scaleplan.model import Program, RoamStatus, Status
 from scaleplan.reports.sections import ReportContext, View, section
 
 Tone = Literal["good", "warn", "bad", "info"]
@@ -768,14 +768,6 @@ def risks(ctx: ReportContext) -> RisksView:
 
 # --- cadences ------------------------------------------------------------------------------
 
-#: Meetings per week for each frequency; per-increment uses the mean increment length.
-_PER_WEEK = {
-    Frequency.DAILY: None,  # the calendar's working days
-    Frequency.WEEKLY: 1.0,
-    Frequency.BIWEEKLY: 0.5,
-    Frequency.MONTHLY: 12 / 52,
-}
-
 
 @dataclass(frozen=True)
 class CadenceRow(View):
@@ -800,44 +792,22 @@ class CadencesView(View):
 
 @section("cadences", "Cadences", page="teams", order=95)
 def cadences(ctx: ReportContext) -> CadencesView:
-    """Declared sync meetings, who attends, and what they cost per week."""
+    """Declared sync meetings, who attends, and what they cost per week: the declared meetings
+    of the org cadence plan (:func:`scaleplan.analysis.org.plan_cadences`), so the report and
+    ``scaleplan org cadences`` count the same people (members and leads active on the report
+    date) and the same hours."""
+    from scaleplan.analysis.org import plan_cadences
+
     program = ctx.program
-    tribe_teams: dict[str, list[str]] = {}
-    for t in program.teams:
-        if t.tribe:
-            tribe_teams.setdefault(t.tribe, []).append(t.id)
-    increments = program.calendar.increments
-    inc_weeks = (
-        sum((i.end - i.start).days for i in increments) / 7 / len(increments)
-        if increments
-        else 12.0
-    )
-    by_chapter: dict[str, list[str]] = {}
-    by_guild: dict[str, list[str]] = {}
-    by_role: dict[str, list[str]] = {}
-    for p in program.people:
-        if p.chapter:
-            by_chapter.setdefault(p.chapter, []).append(p.id)
-        for g in p.guilds:
-            by_guild.setdefault(g, []).append(p.id)
-        by_role.setdefault(p.role, []).append(p.id)
+    plan = ctx.memo("cadences", lambda: plan_cadences(program, as_of=ctx.as_of))
+    meetings = {m.id: m for m in plan.meetings if m.declared}
     rows = []
     total = 0.0
     for c in program.cadences:
+        meeting = meetings.get(c.id)
+        if meeting is None:  # nobody it names is active on the report date
+            continue
         a = c.attendees
-        people: set[str] = set(a.people)
-        for team in (*a.teams, *(t for tr in a.tribes for t in tribe_teams.get(tr, []))):
-            people.update(p.id for p in program.members_by_team.get(team, ()))
-        for chapter in a.chapters:
-            people.update(by_chapter.get(chapter, ()))
-        for guild in a.guilds:
-            people.update(by_guild.get(guild, ()))
-        for role in a.roles:
-            people.update(by_role.get(role, ()))
-        per_week = _PER_WEEK.get(c.frequency, 1 / inc_weeks)
-        if c.frequency is Frequency.DAILY:
-            per_week = float(program.calendar.working_days)
-        assert per_week is not None
         parts = [
             label + ": " + ", ".join(values)
             for label, values in (
@@ -850,8 +820,8 @@ def cadences(ctx: ReportContext) -> CadencesView:
             )
             if values
         ]
-        when = " ".join(x for x in (c.day, c.time, c.timezone if c.time else None) if x)
-        hours = len(people) * c.duration_minutes / 60 * per_week
+        when = " ".join(x for x in (meeting.day, meeting.time, meeting.timezone) if x)
+        hours = len(meeting.attendees) * meeting.weekly_hours
         total += hours
         rows.append(
             CadenceRow(
@@ -861,9 +831,9 @@ def cadences(ctx: ReportContext) -> CadencesView:
                 when=when or "-",
                 duration_minutes=c.duration_minutes,
                 attendees="; ".join(parts) or "-",
-                people=len(people),
+                people=len(meeting.attendees),
                 person_hours_per_week=round(hours, 1),
-                facilitator=c.facilitator,
+                facilitator=meeting.facilitator,
                 purpose=c.purpose,
             )
         )
