@@ -155,6 +155,20 @@ def test_items_without_a_range_get_the_default_error_triangle() -> None:
     assert errors["p50"] is not None and errors["p50"] < 0.02
 
 
+def test_items_without_a_range_take_history_error_factors_and_ranged_items_keep_theirs() -> None:
+    bare = {"id": "a", "title": "A", "team": "web", "initiative": "launch", "effort": 4}
+    p = program([{**bare, "max_people": 5}, item("b", 2, depends_on=["a"])])
+    # factors 2 or 3 with equal weight: a takes 8 or 12 pw (4 or 6 weeks at 2 a week) and b
+    # stays exact at 2 pw (1 week), so the launch takes 5 or 7 weeks: P95 = 7; factor 2 only: 5
+    result = forecast_plan(p, trials=4_000, error_factors=np.array([2.0, 3.0]))
+    assert result.error_model == "history-learned factors"
+    w = weeks(result)
+    assert w["p95"] == pytest.approx(7.0)
+    assert weeks(forecast_plan(p, trials=200, error_factors=np.array([2.0])))["p50"] == (
+        pytest.approx(5.0)
+    )
+
+
 def test_same_seed_same_plan_forecast() -> None:
     p = program([item("a", 4, low=2, high=9), item("b", 2, low=1, high=5, depends_on=["a"])])
     a = forecast_plan(p, trials=500, seed=1).to_dict()
