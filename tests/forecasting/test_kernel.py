@@ -206,3 +206,20 @@ def test_first_passage_spreads_the_last_week_evenly() -> None:
     assert not running.any()
     # scale 1: 5 + 5 + 2/5 of a week -> day 14 + ceil(2.8) = 17; scale 2: 10 + 2/10 -> 7 + 2
     assert days.tolist() == [17.0, 9.0]
+
+
+def test_kernel_result_does_not_depend_on_the_thread_count() -> None:
+    import numba
+
+    case = _random_case(7)
+    case["uniform"] = np.random.default_rng(1).random((257, case["uniform"].shape[1]))
+    case["uniform"] = case["uniform"].astype(np.float32)
+    case["growth"] = np.zeros((257, 2))
+    case["risk_delay"] = np.zeros((257, case["risk_delay"].shape[1]))
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = _run_kernel(case)
+    finally:
+        numba.set_num_threads(threads)
+    assert np.array_equal(one, _run_kernel(case))
