@@ -197,3 +197,20 @@ def test_errors_are_one_line_with_exit_codes(
     assert code == 2 and "whole weeks" in err
     code, _, err = run(capsys, "forecast", "set", str(steady_csv))
     assert code == 2 and "the set is empty" in err
+
+
+def test_split_rate_option_given_learned_or_refused(
+    capsys: pytest.CaptureFixture[str], steady_csv: Path
+) -> None:
+    args = ("forecast", "when", str(steady_csv), "--items", "14", "--trials", "500")
+    code, out, _ = run(capsys, *args, "--split-rate", "2", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["items"], data["delivered_items"], data["split_rate"]) == (14, 28, 2.0)
+    code, out, _ = run(capsys, *args, "--split-rate", "1.5")
+    assert code == 0 and "Split rate 1.50 (given): 14 backlog items -> 21 delivered" in out
+    # a plain CSV has no links: learning is refused with the fix
+    code, _, err = run(capsys, *args, "--split-rate", "learn")
+    assert code == 1 and "no split links" in err and "--split-rate 1.2" in err
+    code, _, err = run(capsys, *args, "--split-rate", "lots")
+    assert code == 2 and "a number or 'learn'" in err

@@ -8,10 +8,13 @@ import numpy as np
 import pytest
 from forecasting_helpers import START, daily_history, poisson_history
 
+from scaleplan.adapters.history import History
 from scaleplan.analysis.forecasting import (
     CalibrationSettings,
+    SplitRate,
     forecast_how_many,
     forecast_when,
+    learn_split_rate,
 )
 from scaleplan.analysis.forecasting.montecarlo import (
     quantile_error,
@@ -129,3 +132,60 @@ def test_bad_questions_are_clear_errors() -> None:
     idle = daily_history([1] * 7 * 10)
     with pytest.raises(InputError, match="nothing was finished"):
         forecast_when(idle, 5, start=START + dt.timedelta(weeks=40))
+
+
+def _with_splits(history: History, splits: dict[str, list[str]], inward: bool = False) -> History:
+    """``splits[key]`` = the keys split off ``key``: outward links on the original, or inward
+    "split from" links on the split-off items."""
+    from dataclasses import replace
+
+    from scaleplan.adapters.history import Link
+
+    parents = {child: parent for parent, kids in splits.items() for child in kids}
+    items = []
+    for item in history.items:
+        if not inward and item.key in splits:
+            links = tuple(Link("Issue split", k, "outward", "split to") for k in splits[item.key])
+            item = replace(item, links=links)
+        elif inward and item.key in parents:
+            item = replace(
+                item, links=(Link("Issue split", parents[item.key], "inward", "split from"),)
+            )
+        items.append(item)
+    return History(tuple(items), name=history.name)
+
+
+def test_split_rate_counts_every_item_over_the_items_not_split_off() -> None:
+    base = daily_history([2] * 7 * 60)  # 840 items
+    keys = [i.key for i in base.items]
+    # 20 originals split into 3 pieces each (2 split-offs each): 840 / (840 - 40) = 1.05
+    splits = {keys[k]: [keys[400 + 2 * k], keys[401 + 2 * k]] for k in range(20)}
+    for inward in (False, True):
+        rate = learn_split_rate(_with_splits(base, splits, inward=inward))
+        assert rate.rate == pytest.approx(840 / 800)
+        assert "40 split off 800 others" in rate.source
+
+
+def test_split_rate_needs_split_links_or_a_number() -> None:
+    with pytest.raises(InputError, match="no split links"):
+        learn_split_rate(daily_history([2] * 70))
+    with pytest.raises(InputError, match="need 20"):
+        learn_split_rate(daily_history([1] * 5))
+    with pytest.raises(UsageError, match="positive"):
+        SplitRate.given(0.0)
+
+
+def test_split_rate_turns_backlog_items_into_delivered_items() -> None:
+    history = daily_history([2] * 7 * 60)  # 14 a week
+    start = START + dt.timedelta(weeks=60)
+    # 14 backlog items at 2 delivered items each = 28 delivered: two weeks, as without splits
+    result = forecast_when(history, 14, trials=500, settings=OWN_ONLY, split=SplitRate.given(2.0))
+    assert (result.items, result.delivered_items, result.split_rate) == (14, 28, 2.0)
+    assert {p.date for p in result.percentiles} == {start + dt.timedelta(days=13)}
+    # 3 weeks deliver 42 items = 21 backlog items; at least 21 is certain, 22 is not
+    counts = forecast_how_many(
+        history, weeks=3, trials=500, settings=OWN_ONLY, split=SplitRate.given(2.0), at_least=21
+    )
+    assert {p.value for p in counts.percentiles} == {21.0}
+    assert counts.probability == pytest.approx(1.0)
+    assert counts.to_dict()["split_source"] == "given"

@@ -23,19 +23,29 @@ def render() -> str:
         "2 usage error, 3 no feasible answer, 4 external service failed, 70 internal error.",
         "",
     ]
+    lines += _commands(group, "scaleplan")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _commands(group: Any, prefix: str) -> list[str]:
+    """One section per command, depth first: a group's section, then its sub-commands."""
+    lines: list[str] = []
     commands = getattr(group, "commands", {})
     for name in sorted(commands):
         cmd = commands[name]
-        lines += [f"## scaleplan {name}", ""]
+        path = f"{prefix} {name}"
+        lines += [f"## {path}", ""]
         help_text = (cmd.help or "").strip()
         if help_text:
             lines += [help_text, ""]
         args = [p for p in cmd.params if p.param_type_name == "argument"]
         opts = [p for p in cmd.params if p.param_type_name == "option" and p.name != "help"]
-        usage = " ".join(
-            [f"scaleplan {name}"] + [(p.name or "").upper() for p in args] + ["[OPTIONS]"]
-        )
+        sub = getattr(cmd, "commands", None)
+        tail = ["COMMAND"] if sub else []
+        usage = " ".join([path] + [(p.name or "").upper() for p in args] + tail + ["[OPTIONS]"])
         lines += ["```", usage, "```", ""]
+        if sub:
+            lines += ["Commands: " + ", ".join(f"`{c}`" for c in sorted(sub)) + ".", ""]
         rows = []
         for p in [*args, *opts]:
             names = (
@@ -53,7 +63,9 @@ def render() -> str:
             rows.append(f"| `{names}` | {help_} | {default} |")
         if rows:
             lines += ["| argument / option | meaning | default |", "| --- | --- | --- |", *rows, ""]
-    return "\n".join(lines).rstrip() + "\n"
+        if sub:
+            lines += _commands(cmd, path)
+    return lines
 
 
 def _type_name(annotation: object) -> str:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from scaleplan.adapters.history import History
     from scaleplan.analysis.forecasting.plan import PlanForecast
     from scaleplan.analysis.forecasting.results import Coverage, ThroughputForecast
+    from scaleplan.analysis.forecasting.throughput import SplitRate
     from scaleplan.model import Program
 
 DEMO_ORDER = 40
@@ -59,13 +60,27 @@ FieldOpt = Annotated[
         "(or a CSV column). Repeatable.",
     ),
 ]
-DateOpt = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"])]
+StartOpt = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        formats=["%Y-%m-%d"],
+        help="Forecast from this day, using only what was known before it (default: the day "
+        "after the last event in the history).",
+    ),
+]
 ProjectOpt = Annotated[
     str | None,
     typer.Option(help="Only this project's items (for files holding several projects)."),
 ]
 TrialsOpt = Annotated[int, typer.Option(help="Monte Carlo trials.", min=100)]
 SeedOpt = Annotated[int, typer.Option(help="Random seed: the same seed gives the same output.")]
+SplitOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Delivered items per backlog item (e.g. 1.3), or 'learn' to learn it from the "
+        "history's split links; items and counts are then backlog items.",
+    ),
+]
 ChartOpt = Annotated[
     Path | None, typer.Option("--chart", help="Also write a forecast chart (SVG) here.")
 ]
@@ -112,6 +127,22 @@ def _load(
     return history
 
 
+def _split(history: History, value: str | None) -> SplitRate | None:
+    """``--split-rate``: a number, or ``learn`` to learn it from the history's split links."""
+    from scaleplan.analysis.forecasting import SplitRate as Rate
+    from scaleplan.analysis.forecasting import learn_split_rate
+
+    if value is None:
+        return None
+    if value.strip().lower() == "learn":
+        return learn_split_rate(history)
+    try:
+        rate = float(value)
+    except ValueError:
+        raise UsageError(f"--split-rate takes a number or 'learn', got {value!r}") from None
+    return Rate.given(rate)
+
+
 def _coverage_line(coverage: Coverage | None) -> str:
     if coverage is None:
         return "Coverage not measured: the history is too short to replay."
@@ -143,12 +174,13 @@ def register(app: typer.Typer) -> None:
     def when_command(
         history_path: HistoryArg,
         items: Annotated[int, typer.Option("--items", "-n", help="Items still to do.", min=1)],
-        start: DateOpt = None,
+        start: StartOpt = None,
         deadline: Annotated[
             dt.datetime | None,
             typer.Option(formats=["%Y-%m-%d"], help="Also give the chance of being done by it."),
         ] = None,
         method: Annotated[str, typer.Option(help="calibrated or bootstrap.")] = "calibrated",
+        split_rate: SplitOpt = None,
         trials: TrialsOpt = 10_000,
         seed: SeedOpt = 7,
         project: ProjectOpt = None,
@@ -173,6 +205,7 @@ def register(app: typer.Typer) -> None:
             seed=seed,
             method=method,
             deadline=_day(deadline),
+            split=_split(history, split_rate),
         )
         _write_chart(chart, _throughput_chart(history, result), force)
         if format == Format.JSON:
@@ -183,13 +216,19 @@ def register(app: typer.Typer) -> None:
     @forecast_app.command("how-many")
     def how_many_command(
         history_path: HistoryArg,
-        by: DateOpt = None,
+        by: Annotated[
+            dt.datetime | None,
+            typer.Option(
+                formats=["%Y-%m-%d"], help="Count the items done up to and including this day."
+            ),
+        ] = None,
         weeks: Annotated[float | None, typer.Option(help="Instead of --by: weeks ahead.")] = None,
         at_least: Annotated[
             int | None, typer.Option(help="Also give the chance of at least this many.")
         ] = None,
-        start: DateOpt = None,
+        start: StartOpt = None,
         method: Annotated[str, typer.Option(help="calibrated or bootstrap.")] = "calibrated",
+        split_rate: SplitOpt = None,
         trials: TrialsOpt = 10_000,
         seed: SeedOpt = 7,
         project: ProjectOpt = None,
@@ -212,6 +251,7 @@ def register(app: typer.Typer) -> None:
             seed=seed,
             method=method,
             at_least=at_least,
+            split=_split(history, split_rate),
         )
         _write_chart(chart, _throughput_chart(history, result), force)
         if format == Format.JSON:
@@ -229,8 +269,11 @@ def register(app: typer.Typer) -> None:
         fix_version: Annotated[
             str | None, typer.Option(help="Every item with this fix version (release).")
         ] = None,
-        start: DateOpt = None,
-        deadline: DateOpt = None,
+        start: StartOpt = None,
+        deadline: Annotated[
+            dt.datetime | None,
+            typer.Option(formats=["%Y-%m-%d"], help="Also give the chance of being done by it."),
+        ] = None,
         cohort: Annotated[
             str,
             typer.Option(
@@ -297,7 +340,12 @@ def register(app: typer.Typer) -> None:
     @forecast_app.command("plan")
     def plan_command(
         path: PathArg,
-        start: DateOpt = None,
+        start: Annotated[
+            dt.datetime | None,
+            typer.Option(
+                formats=["%Y-%m-%d"], help="Forecast from this day (default: the calendar start)."
+            ),
+        ] = None,
         history_path: Annotated[
             Path | None,
             typer.Option(
@@ -430,7 +478,13 @@ def register(app: typer.Typer) -> None:
     @history_app.command("show")
     def history_show(
         history_path: HistoryArg,
-        as_of: DateOpt = None,
+        as_of: Annotated[
+            dt.datetime | None,
+            typer.Option(
+                formats=["%Y-%m-%d"],
+                help="Flow metrics as known on this day (default: the last day with an event).",
+            ),
+        ] = None,
         weeks: Annotated[int, typer.Option(help="Weeks of throughput to show.", min=1)] = 12,
         project: ProjectOpt = None,
         input_format: InputFormatOpt = "auto",
@@ -600,6 +654,13 @@ def _render_throughput(result: ThroughputForecast, con: Console) -> None:
         f"{result.window_weeks} weeks; {result.trials} trials, seed {result.seed}; "
         f"method {result.method}."
     )
+    if result.split_source != "none":
+        simulated = (
+            f"{result.items} backlog items -> {result.delivered_items} delivered items"
+            if when
+            else "counts are delivered items / the rate, rounded down"
+        )
+        con.print(f"Split rate {result.split_rate:.2f} ({result.split_source}): {simulated}.")
     if result.probability is not None:
         con.print(f"Chance of meeting {result.target}: {result.probability:.0%}")
     con.print(_coverage_line(result.coverage))

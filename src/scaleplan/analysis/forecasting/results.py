@@ -108,6 +108,13 @@ class ThroughputForecast:
     #: Probability of meeting ``target`` (a date for "when", an item count for "how many").
     target: str | None = None
     probability: float | None = None
+    #: Delivered items per backlog item (1.0: no splitting); ``items`` and the "how many"
+    #: percentiles count backlog items, the simulation counts delivered ones.
+    split_rate: float = 1.0
+    #: Where the split rate came from ("none", "given" or "learned from N items ...").
+    split_source: str = "none"
+    #: Delivered items simulated for "when" (``ceil(items x split_rate)``).
+    delivered_items: int | None = None
 
     def percentile(self, level: float) -> Percentile:
         for p in self.percentiles:
@@ -141,6 +148,9 @@ class ThroughputForecast:
             "window_weeks": self.window_weeks,
             "mean_per_week": _num(self.mean_per_week, 3),
             "done_before": self.done_before,
+            "split_rate": _num(self.split_rate, 4),
+            "split_source": self.split_source,
+            "delivered_items": self.delivered_items,
         }
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -92,6 +93,62 @@ def _check(trials: int, levels: tuple[float, ...], method: str) -> None:
             raise UsageError(f"levels are shares between 0 and 1, got {level}")
 
 
+@dataclass(frozen=True)
+class SplitRate:
+    """Delivered items per backlog item: a backlog item split into three delivered ones counts
+    three times."""
+
+    rate: float
+    #: "given", or how it was learned.
+    source: str
+
+    @classmethod
+    def given(cls, rate: float) -> SplitRate:
+        if not math.isfinite(rate) or rate <= 0:
+            raise UsageError(f"the split rate must be a positive number, got {rate}")
+        return cls(float(rate), "given")
+
+
+def _is_split(kind: str, label: str | None) -> bool:
+    return "split" in kind.lower() or (label is not None and "split" in label.lower())
+
+
+def learn_split_rate(history: History, *, min_items: int = 20) -> SplitRate:
+    """The split rate of a history: all its items over the items that were not split off
+    another one. An item was split off when it has an inward split link ("split from", "was
+    split from") or is the target of an outward one ("split to", "was split into"), as Jira's
+    *Split issue* and its link types record them. Raises ``InputError`` when the history has
+    fewer than ``min_items`` items or no split link at all (no evidence either way)."""
+    keys = {item.key for item in history.items}
+    children: set[str] = set()
+    links = 0
+    for item in history.items:
+        for link in item.links:
+            if not _is_split(link.kind, link.label):
+                continue
+            links += 1
+            if link.direction == "inward":
+                children.add(item.key)
+            elif link.target in keys:
+                children.add(link.target)
+    if len(keys) < min_items:
+        raise InputError(
+            f"{history.name}: {len(keys)} items; need {min_items} to learn a split rate "
+            "(give a number instead, e.g. --split-rate 1.2)"
+        )
+    if links == 0:
+        raise InputError(
+            f"{history.name}: no split links (Jira 'Issue split', 'split to', 'was split into') "
+            "among its items; give the split rate as a number instead, e.g. --split-rate 1.2"
+        )
+    originals = len(keys - children)
+    rate = len(keys) / max(originals, 1)
+    return SplitRate(
+        rate,
+        f"learned from {len(keys)} items: {len(children & keys)} split off {originals} others",
+    )
+
+
 def forecast_when(
     history: History,
     items: int,
@@ -103,10 +160,12 @@ def forecast_when(
     method: str = "calibrated",
     deadline: dt.date | None = None,
     settings: CalibrationSettings = CalibrationSettings(),
+    split: SplitRate | None = None,
 ) -> ThroughputForecast:
     """When will ``items`` more items be done, starting on ``start`` (default: the day after
     the last event in the history)? Percentiles are dates: ``P85`` = done by then with 85%
-    confidence.
+    confidence. With a ``split`` rate, ``items`` are backlog items and the forecast is for
+    ``ceil(items x rate)`` delivered ones.
 
     >>> forecast_when(history, 40).percentile(0.85).date  # doctest: +SKIP
     datetime.date(2025, 9, 19)
@@ -114,8 +173,28 @@ def forecast_when(
     if items < 1:
         raise UsageError("ask for at least 1 item")
     _check(trials, levels, method)
-    return _forecast(
-        history, "when", items, start, trials, seed, levels, method, deadline, None, settings
+    delivered = math.ceil(items * split.rate - 1e-9) if split is not None else items
+    result = _forecast(
+        history,
+        "when",
+        max(delivered, 1),
+        start,
+        trials,
+        seed,
+        levels,
+        method,
+        deadline,
+        None,
+        settings,
+    )
+    if split is None:
+        return result
+    return replace(
+        result,
+        items=items,
+        delivered_items=max(delivered, 1),
+        split_rate=split.rate,
+        split_source=split.source,
     )
 
 
@@ -131,9 +210,11 @@ def forecast_how_many(
     method: str = "calibrated",
     at_least: int | None = None,
     settings: CalibrationSettings = CalibrationSettings(),
+    split: SplitRate | None = None,
 ) -> ThroughputForecast:
     """How many items will be done from ``start`` to ``by`` (or in ``weeks`` weeks)?
-    ``P85`` = at least that many with 85% confidence (so P85 <= P50)."""
+    ``P85`` = at least that many with 85% confidence (so P85 <= P50). With a ``split`` rate
+    the counts are backlog items: delivered items / rate, rounded down."""
     _check(trials, levels, method)
     series, begin = _series_before(history, start)
     if (by is None) == (weeks is None):
@@ -145,7 +226,8 @@ def forecast_how_many(
         by = begin + dt.timedelta(days=math.ceil(weeks * 7) - 1)
     if by < begin:
         raise UsageError(f"{by} is before the forecast start {begin}")
-    return _forecast(
+    rate = split.rate if split is not None else 1.0
+    result = _forecast(
         history,
         "how-many",
         None,
@@ -157,8 +239,26 @@ def forecast_how_many(
         None,
         by,
         settings,
-        target_items=at_least,
+        target_items=math.ceil(at_least * rate - 1e-9) if at_least is not None else None,
         series=series,
+    )
+    if split is None:
+        return result
+
+    def backlog(p: Percentile) -> Percentile:
+        return replace(
+            p,
+            value=math.floor(p.value / rate + 1e-9),
+            mc_error=p.mc_error / rate if p.mc_error is not None else None,
+        )
+
+    return replace(
+        result,
+        percentiles=tuple(backlog(p) for p in result.percentiles),
+        baseline=tuple(backlog(p) for p in result.baseline),
+        target=str(at_least) if at_least is not None else None,
+        split_rate=rate,
+        split_source=split.source,
     )
 
 
@@ -323,4 +423,4 @@ def _empirical_probability(
     return None
 
 
-__all__ = ["forecast_how_many", "forecast_when"]
+__all__ = ["SplitRate", "forecast_how_many", "forecast_when", "learn_split_rate"]
