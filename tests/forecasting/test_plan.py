@@ -219,3 +219,15 @@ def test_shopscale_plan_forecast_covers_every_initiative(shopscale: Program) -> 
         assert row.weeks["p50"] <= row.weeks["p85"] <= row.weeks["p95"]  # type: ignore[operator]
         if row.deadline is not None:
             assert row.probability is not None and 0.0 <= row.probability <= 1.0
+
+
+def test_plan_forecasts_from_several_threads_match_the_sequential_one() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    p = program([item("a", 4, low=2, high=9), item("b", 2, low=1, high=5, depends_on=["a"])])
+    expected = forecast_plan(p, trials=2_000, seed=5).to_dict()
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(
+            pool.map(lambda _: forecast_plan(p, trials=2_000, seed=5).to_dict(), range(3))
+        )
+    assert all(r == expected for r in results)

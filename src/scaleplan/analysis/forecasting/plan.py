@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,9 @@ from scaleplan.model import Program, WorkItem
 #: McConnell's cone of uncertainty after requirements: actuals 0.67x .. 1.5x the estimate.
 DEFAULT_ERROR = (0.67, 1.0, 1.5)
 MAX_WEEKS = 260
+#: Serialises calls into the parallel kernel: the dashboard runs forecasts in threads, and
+#: numba's portable thread pool (used where neither TBB nor OpenMP is found) is not reentrant.
+_KERNEL_LOCK = threading.Lock()
 RISK_WEIGHT = {"open": 1.0, "owned": 1.0, "accepted": 1.0, "mitigated": 0.5, "resolved": 0.0}
 
 
@@ -334,31 +338,32 @@ def forecast_plan(
     group_ptr, group_idx, _ = _csr([[(c, 0.0) for c in g[4]] for g in groups])
     from scaleplan.analysis.forecasting.kernel import simulate
 
-    ends = simulate(
-        uniform,
-        kind,
-        low,
-        mode,
-        high,
-        factors,
-        np.ascontiguousarray(growth, dtype=np.float64),
-        growth_of,
-        np.ascontiguousarray(risk_delay, dtype=np.float64),
-        risk_ptr,
-        risk_idx,
-        rate,
-        capacity,
-        team_of,
-        np.asarray(_priority(open_items, index), dtype=np.int64),
-        preds,
-        succ_ptr,
-        succ_idx,
-        succ_lag,
-        earliest,
-        int(max_weeks),
-        group_ptr,
-        group_idx,
-    )
+    with _KERNEL_LOCK:  # numba's fallback thread pool (workqueue) must not be entered twice
+        ends = simulate(
+            uniform,
+            kind,
+            low,
+            mode,
+            high,
+            factors,
+            np.ascontiguousarray(growth, dtype=np.float64),
+            growth_of,
+            np.ascontiguousarray(risk_delay, dtype=np.float64),
+            risk_ptr,
+            risk_idx,
+            rate,
+            capacity,
+            team_of,
+            np.asarray(_priority(open_items, index), dtype=np.int64),
+            preds,
+            succ_ptr,
+            succ_idx,
+            succ_lag,
+            earliest,
+            int(max_weeks),
+            group_ptr,
+            group_idx,
+        )
     forecasts = [
         _date_forecast(ident, kind_, title, len(cols), deadline, ends[g], start, levels, trials)
         for g, (ident, kind_, title, deadline, cols) in enumerate(groups)
