@@ -207,8 +207,11 @@ def test_split_rate_option_given_learned_or_refused(
     assert code == 0
     data = json.loads(out)
     assert (data["items"], data["delivered_items"], data["split_rate"]) == (14, 28, 2.0)
-    code, out, _ = run(capsys, *args, "--split-rate", "1.5")
+    chart = steady_csv.parent / "split.svg"
+    code, out, _ = run(capsys, *args, "--split-rate", "1.5", "--chart", str(chart))
     assert code == 0 and "Split rate 1.50 (given): 14 backlog items -> 21 delivered" in out
+    # the burn-up counts delivered items: the cone aims at 21 more, and the title says so
+    assert "next 14 items (21 delivered)" in chart.read_text()
     # a plain CSV has no links: learning is refused with the fix
     code, _, err = run(capsys, *args, "--split-rate", "learn")
     assert code == 1 and "no split links" in err and "--split-rate 1.2" in err

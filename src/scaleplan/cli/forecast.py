@@ -676,19 +676,24 @@ def _throughput_chart(history: History, result: ThroughputForecast) -> str:
     for week in metrics.weeks:
         total += week.done
         points.append((week.start + dt.timedelta(days=6), total))
+    # the burn-up counts delivered items: convert backlog items with the split rate
     cone = []
+    delivered = result.delivered_items or result.items
     for p in result.percentiles:
         label = f"P{round(p.level * 100)}"
         if result.question == "when":
-            assert result.items is not None
-            cone.append(ConePoint(label, p.date, result.done_before + result.items))
+            assert delivered is not None
+            cone.append(ConePoint(label, p.date, result.done_before + delivered))
         else:
-            cone.append(ConePoint(label, result.by, result.done_before + p.value))
-    title = (
-        f"{history.name}: next {result.items} items"
-        if result.question == "when"
-        else f"{history.name}: items by {result.by}"
-    )
+            cone.append(
+                ConePoint(label, result.by, result.done_before + p.value * result.split_rate)
+            )
+    if result.question == "when":
+        title = f"{history.name}: next {result.items} items"
+        if result.delivered_items is not None and result.delivered_items != result.items:
+            title += f" ({result.delivered_items} delivered)"
+    else:
+        title = f"{history.name}: items by {result.by}"
     return burnup_svg(points, cone, start=result.start, done_before=result.done_before, title=title)
 
 
