@@ -60,16 +60,25 @@ def speed(out: dict[str, Any]) -> None:
     items = 600
     base, _ = _timed(lambda: simulate_when(window, items, 100_000, rng))
     ours_mc, _ = _timed(lambda: simulate_when(winsorize(window), items, 100_000, rng))
-    full, forecast = _timed(lambda: forecast_when(history, items, trials=100_000), repeat=2)
+    from scaleplan.analysis.forecasting.montecarlo import use_kernel
+
+    try:
+        use_kernel(False)
+        full_numpy, _ = _timed(lambda: forecast_when(history, items, trials=100_000), repeat=3)
+        use_kernel(True)
+        full, forecast = _timed(lambda: forecast_when(history, items, trials=100_000), repeat=3)
+    finally:
+        use_kernel(None)
     print("\n## Speed\n")
     print("| case | seconds | vs plain bootstrap |")
     print("| --- | --- | --- |")
     print(f"| plain bootstrap, 100,000 trials, {items} items (baseline) | {base:.3f} | 1.00 |")
     print(f"| winsorized bootstrap, 100,000 trials | {ours_mc:.3f} | {ours_mc / base:.2f} |")
     print(
-        f"| calibrated forecast incl. replay of {forecast.coverage.forecasts} past weeks "
-        f"| {full:.3f} | {full / base:.2f} |"
+        f"| calibrated forecast incl. replay of {forecast.coverage.forecasts} past weeks, "
+        f"numpy path (a fresh process) | {full_numpy:.3f} | {full_numpy / base:.2f} |"
     )
+    print(f"| same, compiled path (once numba is loaded) | {full:.3f} | {full / base:.2f} |")
     program = program_from_document(
         generate_program(teams=20, items=1000, people=160, seed=1)
     ).program
@@ -97,6 +106,7 @@ def speed(out: dict[str, Any]) -> None:
         "bootstrap_100k": base,
         "winsorized_100k": ours_mc,
         "calibrated_forecast_100k": full,
+        "calibrated_forecast_100k_numpy": full_numpy,
         "plan_first_call": first,
         "plan_threads": threads,
         "plan_1000_items_10k_trials": plan_time,

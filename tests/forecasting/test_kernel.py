@@ -223,3 +223,46 @@ def test_kernel_result_does_not_depend_on_the_thread_count() -> None:
     finally:
         numba.set_num_threads(threads)
     assert np.array_equal(one, _run_kernel(case))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_first_passage_numpy_and_kernel_agree_exactly(seed: int) -> None:
+    from scaleplan.analysis.forecasting.kernel import first_passage as compiled
+    from scaleplan.analysis.forecasting.montecarlo import first_passage_numpy
+
+    rng = np.random.default_rng(seed)
+    width, windows, running = 26, 7, 500
+    flat = np.round(rng.gamma(2.0, 3.0, size=windows * width), 2)  # non-integer weeks too
+    flat[rng.random(flat.size) < 0.2] = 0.0
+    row = rng.integers(0, windows, size=running)
+    scale = rng.uniform(0.05, 2.0, size=running)
+    need = rng.integers(1, 200, size=running).astype(np.float64)
+    picks = rng.integers(0, width, size=(running, 16)).astype(np.uint8)
+    start = rng.uniform(0.0, 1.0, size=running) * (need - 1)  # running trials are short of need
+    results = []
+    for fn in (compiled, first_passage_numpy):
+        total = start.copy()
+        days = np.full(running, np.inf)
+        still = fn(flat, width, row, scale, need, total, picks, 3, days)
+        results.append((still, days, total[still]))
+    (a_still, a_days, a_total), (b_still, b_days, b_total) = results
+    assert np.array_equal(a_still, b_still) and 0 < a_still.sum() < running
+    assert np.array_equal(a_days, b_days)
+    assert np.array_equal(a_total, b_total)
+
+
+def test_throughput_forecast_is_the_same_on_either_path() -> None:
+    from forecasting_helpers import poisson_history
+
+    from scaleplan.analysis.forecasting import forecast_when
+    from scaleplan.analysis.forecasting.montecarlo import use_kernel
+
+    history = poisson_history(9.0, 80)
+    try:
+        use_kernel(False)
+        plain = forecast_when(history, 40, trials=2_000).to_dict()
+        use_kernel(True)
+        compiled = forecast_when(history, 40, trials=2_000).to_dict()
+    finally:
+        use_kernel(None)
+    assert plain == compiled
