@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scaleplan.adapters.history import History
@@ -109,43 +109,38 @@ def fetch_jira_raw(
 
 def _search(client: Any, jql: str, page_size: int, max_items: int | None) -> list[tuple[int, Any]]:
     records: list[tuple[int, Any]] = []
-    if client._is_cloud:
-        token: str | None = None
-        while True:
-            page = client.enhanced_search_issues(
-                jql,
-                nextPageToken=token,
-                maxResults=page_size,
-                fields="*all",
-                expand="changelog",
-                json_result=True,
-            )
-            issues = page.get("issues") or []
-            for issue in issues:
-                _complete_changelog(client, issue)
-                records.append((len(records) + 1, issue))
-            token = page.get("nextPageToken")
-            if not issues or not token or page.get("isLast") or _full(records, max_items):
-                break
-    else:
-        start = 0
-        while True:
-            page = client.search_issues(
-                jql,
-                startAt=start,
-                maxResults=page_size,
-                fields="*all",
-                expand="changelog",
-                json_result=True,
-            )
-            issues = page.get("issues") or []
-            for issue in issues:
-                _complete_changelog(client, issue)
-                records.append((len(records) + 1, issue))
-            start += len(issues)
-            if not issues or start >= int(page.get("total", 0)) or _full(records, max_items):
-                break
+    for issues in _pages(client, jql, page_size):
+        for issue in issues:
+            _complete_changelog(client, issue)
+            records.append((len(records) + 1, issue))
+        if _full(records, max_items):
+            break
     return records[:max_items] if max_items is not None else records
+
+
+def _pages(client: Any, jql: str, page_size: int) -> Iterator[list[Any]]:
+    """The issues of each search page, with changelogs: Jira Cloud pages with
+    ``nextPageToken`` (``/search/jql``), Server and Data Center with ``startAt``."""
+    query = {"fields": "*all", "expand": "changelog", "json_result": True}
+    token: str | None = None
+    start = 0
+    while True:
+        if client._is_cloud:
+            page = client.enhanced_search_issues(
+                jql, nextPageToken=token, maxResults=page_size, **query
+            )
+        else:
+            page = client.search_issues(jql, startAt=start, maxResults=page_size, **query)
+        issues = page.get("issues") or []
+        yield issues
+        token = page.get("nextPageToken")
+        start += len(issues)
+        if not issues:
+            return
+        if client._is_cloud and (not token or page.get("isLast")):
+            return
+        if not client._is_cloud and start >= int(page.get("total", 0)):
+            return
 
 
 def _full(records: list[tuple[int, Any]], max_items: int | None) -> bool:

@@ -188,6 +188,8 @@ def register(app: typer.Typer) -> None:
 
         A scenario adds people, drops an initiative or item, moves a deadline or changes capacity (YAML, see docs/planning.md).
         """
+        from functools import partial
+
         from scaleplan.planning import plan_program
         from scaleplan.planning.scenarios import apply_scenario, compare_plans, load_scenario
 
@@ -197,27 +199,17 @@ def register(app: typer.Typer) -> None:
         changed = apply_scenario(program, spec)
         with _progress(format, 2 * time_limit) as report:
             half = _half(report)
-            before = plan_program(
-                program,
+            run = partial(
+                plan_program,
                 increment=increment,
                 backend=backend,
                 time_limit=time_limit,
                 seed=seed,
                 workers=workers,
                 objective=objective,
-                progress=half(0),
             )
-            after = plan_program(
-                changed,
-                increment=increment,
-                backend=backend,
-                time_limit=time_limit,
-                seed=seed,
-                workers=workers,
-                objective=objective,
-                baseline=before.shown if stable else None,
-                progress=half(1),
-            )
+            before = run(program, progress=half(0))
+            after = run(changed, baseline=before.shown if stable else None, progress=half(1))
         comparison = compare_plans(before, after, scenario=spec)
         if format == "json":
             emit_json(comparison.to_dict())

@@ -7,7 +7,7 @@ web dashboard.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from scaleplan.model import Program
@@ -91,8 +91,8 @@ def plan_program(
     )
     if baseline is not None:
         problem = with_baseline(problem, baseline)
-    result = solve(
-        problem,
+    run = partial(
+        solve,
         backend=backend,
         time_limit=time_limit,
         seed=seed,
@@ -101,20 +101,11 @@ def plan_program(
         progress=progress,
         deterministic=deterministic,
     )
+    result = run(problem)
     if result.has_plan:
         return ProgramPlan(problem, result)
     relaxed_problem = relax_for_plan(problem, result.diagnosis)
-    relaxed = solve(
-        relaxed_problem,
-        backend=backend,
-        time_limit=time_limit,
-        seed=seed,
-        workers=workers,
-        hint=baseline,
-        progress=progress,
-        deterministic=deterministic,
-    )
-    return ProgramPlan(problem, result, relaxed_problem, relaxed)
+    return ProgramPlan(problem, result, relaxed_problem, run(relaxed_problem))
 
 
 __all__ = ["ProgramPlan", "plan_program"]
