@@ -60,6 +60,11 @@ FieldOpt = Annotated[
         "(or a CSV column). Repeatable.",
     ),
 ]
+DeadlineOpt = Annotated[
+    dt.datetime | None,
+    typer.Option(formats=["%Y-%m-%d"], help="Also give the chance of being done by it."),
+]
+MethodOpt = Annotated[str, typer.Option(help="calibrated or bootstrap.")]
 StartOpt = Annotated[
     dt.datetime | None,
     typer.Option(
@@ -175,11 +180,8 @@ def register(app: typer.Typer) -> None:
         history_path: HistoryArg,
         items: Annotated[int, typer.Option("--items", "-n", help="Items still to do.", min=1)],
         start: StartOpt = None,
-        deadline: Annotated[
-            dt.datetime | None,
-            typer.Option(formats=["%Y-%m-%d"], help="Also give the chance of being done by it."),
-        ] = None,
-        method: Annotated[str, typer.Option(help="calibrated or bootstrap.")] = "calibrated",
+        deadline: DeadlineOpt = None,
+        method: MethodOpt = "calibrated",
         split_rate: SplitOpt = None,
         trials: TrialsOpt = 10_000,
         seed: SeedOpt = 7,
@@ -227,7 +229,7 @@ def register(app: typer.Typer) -> None:
             int | None, typer.Option(help="Also give the chance of at least this many.")
         ] = None,
         start: StartOpt = None,
-        method: Annotated[str, typer.Option(help="calibrated or bootstrap.")] = "calibrated",
+        method: MethodOpt = "calibrated",
         split_rate: SplitOpt = None,
         trials: TrialsOpt = 10_000,
         seed: SeedOpt = 7,
@@ -270,10 +272,7 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option(help="Every item with this fix version (release).")
         ] = None,
         start: StartOpt = None,
-        deadline: Annotated[
-            dt.datetime | None,
-            typer.Option(formats=["%Y-%m-%d"], help="Also give the chance of being done by it."),
-        ] = None,
+        deadline: DeadlineOpt = None,
         cohort: Annotated[
             str,
             typer.Option(
