@@ -95,7 +95,7 @@ def jira_issue(
     }
 
 
-def jira_route(token: str) -> Route:
+def jira_route(token: str, deployment: str = "Cloud") -> Route:
     a3_all = [
         history_entry("2025-06-03T10:00:00.000+0200", "To Do", "In Progress"),
         history_entry("2025-06-10T10:00:00.000+0200", "In Progress", "In Review"),
@@ -132,7 +132,7 @@ def jira_route(token: str) -> Route:
                     "baseUrl": "https://example.atlassian.net",
                     "version": "1001.0.0-SNAPSHOT",
                     "versionNumbers": [1001, 0, 0],
-                    "deploymentType": "Cloud",
+                    "deploymentType": deployment,
                     "buildNumber": 100278,
                     "serverTitle": "Jira",
                 },
@@ -144,6 +144,11 @@ def jira_route(token: str) -> Route:
             if query.get("nextPageToken") == ["page-2"]:
                 return 200, {}, {"issues": page2, "isLast": True}
             return 200, {}, {"issues": page1, "nextPageToken": "page-2", "isLast": False}
+        if path == "/rest/api/2/search" and deployment != "Cloud":  # Server: startAt paging
+            assert query["expand"] == ["changelog"]
+            start = int(query["startAt"][0])
+            issues = (page1 + page2)[start : start + int(query["maxResults"][0])]
+            return 200, {}, {"startAt": start, "total": 3, "issues": issues}
         if path == "/rest/api/2/issue/SHOP-3/changelog":
             start = int(query["startAt"][0])
             return (
@@ -240,3 +245,14 @@ def test_github_unknown_repository_is_an_external_error(
         fetch_github("acme/other", api_url=server.url, token_env="GH_TEST_TOKEN")
     with pytest.raises(UsageError, match="owner/name"):
         fetch_github("not a repo", api_url=server.url)
+
+
+def test_jira_server_pages_with_start_at(
+    serve: Callable[[Route], Server], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JIRA_TEST_TOKEN", "s3cret")
+    server = serve(jira_route("s3cret", deployment="Server"))
+    history = fetch_jira(server.url, "project = SHOP", token_env="JIRA_TEST_TOKEN", page_size=2)
+    assert [i.key for i in history] == ["SHOP-1", "SHOP-2", "SHOP-3"]
+    starts = [q["startAt"] for p, q, _ in server.requests if p == "/rest/api/2/search"]
+    assert starts == [["0"], ["2"]]
