@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     report = render(args, rows, shop)
     print(report)
     if args.write:
-        from scaleplan.fsutil import write_atomic
+        from scaleplan.storage.files import write_atomic
 
         write_atomic(args.write, report, force=True)
         print(f"wrote {args.write}", file=sys.stderr)

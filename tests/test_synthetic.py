@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from scaleplan import UsageError, load_program, program_from_document
-from scaleplan.graphs import find_cycles
+from scaleplan.model.graphs import find_cycles
 from scaleplan.synthetic import document_counts, generate_program, write_program
 
 SIZES: list[dict[str, Any]] = [

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 
-from scaleplan.adapters.history import History, HistoryItem
+from scaleplan.model.history import History, HistoryItem
 
 START = dt.date(2024, 1, 1)  # a Monday
 

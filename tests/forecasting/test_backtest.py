@@ -10,13 +10,13 @@ import pytest
 from forecasting_helpers import START, daily_history, poisson_history
 
 from scaleplan.adapters import load_history
-from scaleplan.adapters.history import History, HistoryItem
 from scaleplan.analysis.forecasting import backtest
 from scaleplan.analysis.forecasting import replay as replay_module
 from scaleplan.analysis.forecasting.backtest import pooled_priors
 from scaleplan.analysis.forecasting.replay import calibrate, prepare
 from scaleplan.analysis.forecasting.series import completion_series
 from scaleplan.errors import InputError
+from scaleplan.model.history import History, HistoryItem
 
 
 def _with_future_replaced(history: History, cut: dt.datetime, seed: int) -> History:

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from scaleplan.adapters.history import History, HistoryItem, Transition
 from scaleplan.analysis.forecasting import flow_metrics
 from scaleplan.errors import InputError
+from scaleplan.model.history import History, HistoryItem, Transition
 
 
 def at(day: int, hour: int = 12) -> dt.datetime:

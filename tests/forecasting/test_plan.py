@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from scaleplan import program_from_document
-from scaleplan.adapters.history import History, HistoryItem
 from scaleplan.analysis.forecasting.plan import (
     forecast_plan,
     learn_error_factors,
@@ -17,6 +16,7 @@ from scaleplan.analysis.forecasting.plan import (
 )
 from scaleplan.errors import InputError
 from scaleplan.model import Program
+from scaleplan.model.history import History, HistoryItem
 
 START = dt.date(2027, 1, 4)
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from scaleplan.adapters import load_history
-from scaleplan.adapters.history import History, HistoryItem
 from scaleplan.analysis.forecasting.sets import Arrays, backtest_sets, cohorts, forecast_set
 from scaleplan.errors import InputError, UsageError
+from scaleplan.model.history import History, HistoryItem
 
 T0 = dt.datetime(2025, 1, 6)
 START = dt.date(2025, 7, 7)  # 182 days after T0

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from forecasting_helpers import START, daily_history, poisson_history
 
-from scaleplan.adapters.history import History
 from scaleplan.analysis.forecasting import (
     CalibrationSettings,
     SplitRate,
@@ -24,6 +23,7 @@ from scaleplan.analysis.forecasting.montecarlo import (
     winsorize,
 )
 from scaleplan.errors import InputError, UsageError
+from scaleplan.model.history import History
 
 OWN_ONLY = CalibrationSettings(prior_weight=0.0)
 
@@ -139,7 +139,7 @@ def _with_splits(history: History, splits: dict[str, list[str]], inward: bool = 
     "split from" links on the split-off items."""
     from dataclasses import replace
 
-    from scaleplan.adapters.history import Link
+    from scaleplan.model.history import Link
 
     parents = {child: parent for parent, kids in splits.items() for child in kids}
     items = []

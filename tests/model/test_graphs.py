@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from scaleplan.graphs import find_cycles, strongly_connected_components, topological_order
+from scaleplan.model.graphs import find_cycles, strongly_connected_components, topological_order
 
 
 def test_find_cycles_returns_one_cycle_per_component() -> None:

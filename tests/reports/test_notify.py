@@ -15,7 +15,7 @@ from reports_factory import document
 
 from scaleplan.cli.main import main
 from scaleplan.errors import ExternalError, UsageError
-from scaleplan.notify import post_webhook, redact, slack_payload, teams_payload
+from scaleplan.outbound.notify import post_webhook, redact, slack_payload, teams_payload
 
 
 class Hook:

@@ -14,7 +14,7 @@ from reports_factory import document
 
 from scaleplan.cli.main import main
 from scaleplan.errors import InputError
-from scaleplan.snapshots import baseline, load_snapshot, program_at_ref, save_snapshot
+from scaleplan.storage.snapshots import baseline, load_snapshot, program_at_ref, save_snapshot
 
 
 def git(repo: Path, *args: str, date: str = "2026-01-05T10:00:00") -> str:

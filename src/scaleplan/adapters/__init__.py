@@ -11,7 +11,12 @@ Live sources: :func:`fetch_jira` (the ``jira`` library, ``/search/jql`` paging) 
 """
 
 from scaleplan.adapters.github import fetch_github, fetch_github_raw, parse_github
-from scaleplan.adapters.history import (
+from scaleplan.adapters.jira_csv import parse_jira_csv
+from scaleplan.adapters.jira_json import parse_issues, resolve_fields
+from scaleplan.adapters.jira_live import fetch_jira, fetch_jira_raw
+from scaleplan.adapters.load import FORMATS, detect_format, load_histories, load_history
+from scaleplan.adapters.plain_csv import parse_dates, parse_plain_csv
+from scaleplan.model.history import (
     History,
     HistoryItem,
     ImportProblem,
@@ -21,11 +26,6 @@ from scaleplan.adapters.history import (
     Version,
     status_category,
 )
-from scaleplan.adapters.jira_csv import parse_jira_csv
-from scaleplan.adapters.jira_json import parse_issues, resolve_fields
-from scaleplan.adapters.jira_live import fetch_jira, fetch_jira_raw
-from scaleplan.adapters.load import FORMATS, detect_format, load_histories, load_history
-from scaleplan.adapters.plain_csv import parse_dates, parse_plain_csv
 
 __all__ = [
     "FORMATS",

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from scaleplan.adapters.dates import DateError, parse_date, parse_datetime
-from scaleplan.adapters.history import (
+from scaleplan.errors import ExternalError, UsageError
+from scaleplan.model.history import (
     History,
     HistoryItem,
     ImportProblem,
@@ -23,7 +24,6 @@ from scaleplan.adapters.history import (
     Link,
     Version,
 )
-from scaleplan.errors import ExternalError, UsageError
 
 DEFAULT_API = "https://api.github.com"
 TOKEN_ENV = "GITHUB_TOKEN"

@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from scaleplan.adapters.dates import DateError, parse_datetime
-from scaleplan.adapters.history import (
+from scaleplan.errors import InputError
+from scaleplan.model.history import (
     History,
     HistoryItem,
     ImportProblem,
@@ -26,7 +27,6 @@ from scaleplan.adapters.history import (
     Version,
     status_category,
 )
-from scaleplan.errors import InputError
 
 #: Logical column -> header names (lower-case) in the order they are tried.
 COLUMNS: dict[str, tuple[str, ...]] = {

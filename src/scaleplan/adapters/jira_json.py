@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from scaleplan.adapters.dates import DateError, parse_date, parse_datetime
-from scaleplan.adapters.history import (
+from scaleplan.model.history import (
     History,
     HistoryItem,
     ImportProblem,

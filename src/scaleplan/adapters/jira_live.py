@@ -16,9 +16,9 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from scaleplan.adapters.history import History
 from scaleplan.adapters.jira_json import parse_issues
 from scaleplan.errors import ExternalError, UsageError
+from scaleplan.model.history import History
 
 TOKEN_ENV = "JIRA_API_TOKEN"
 

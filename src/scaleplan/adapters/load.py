@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from scaleplan.adapters.github import parse_github
-from scaleplan.adapters.history import History, ImportProblem
 from scaleplan.adapters.jira_csv import parse_jira_csv
 from scaleplan.adapters.jira_json import parse_issues
 from scaleplan.adapters.plain_csv import parse_dates, parse_plain_csv
 from scaleplan.adapters.sources import decode, first_json_object, json_records, read_bytes
 from scaleplan.errors import InputError, UsageError
+from scaleplan.model.history import History, ImportProblem
 
 #: Formats ``load_history`` understands; ``auto`` detects one from the content.
 FORMATS = ("auto", "jira-csv", "jira-json", "github-json", "csv", "tawos", "dates")

@@ -21,8 +21,8 @@ import re
 from collections.abc import Mapping
 
 from scaleplan.adapters.dates import DateError, parse_datetime
-from scaleplan.adapters.history import History, HistoryItem, ImportProblem, ImportReport
 from scaleplan.errors import InputError
+from scaleplan.model.history import History, HistoryItem, ImportProblem, ImportReport
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "key": ("issue_key", "key", "id", "issue", "issue_id", "number", "item"),

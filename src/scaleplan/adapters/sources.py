@@ -10,8 +10,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from scaleplan.adapters.history import ImportProblem
 from scaleplan.errors import InputError
+from scaleplan.model.history import ImportProblem
 
 
 def read_bytes(path: Path) -> bytes:

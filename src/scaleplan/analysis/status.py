@@ -480,7 +480,7 @@ def _due_text(
 
 
 def _dependency_order(initiatives: Iterable[Initiative]) -> list[Initiative]:
-    from scaleplan.graphs import topological_order
+    from scaleplan.model.graphs import topological_order
 
     items = list(initiatives)
     by_id = {i.id: i for i in items}
@@ -525,7 +525,7 @@ def earliest_finish(program: Program, *, as_of: dt.date | None = None) -> dict[s
     (at most the team's size), after its open prerequisites (plus lags) and its earliest
     start. Items of unknown teams are left out (and so are their dependants). A lower bound:
     a deadline before it cannot be met."""
-    from scaleplan.graphs import topological_order
+    from scaleplan.model.graphs import topological_order
 
     today = as_of or dt.date.today()
     items = {i.id: i for i in program.work_items if _open(i)}

@@ -62,8 +62,8 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option(help="Overwrite a different existing file.")] = False,
     ) -> None:
         """Write the JSON Schema of program files (for yaml-language-server and editors)."""
-        from scaleplan.fsutil import write_atomic
         from scaleplan.loading.schema import schema_text
+        from scaleplan.storage.files import write_atomic
 
         text = schema_text()
         if out is None:

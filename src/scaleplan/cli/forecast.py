@@ -30,11 +30,11 @@ from scaleplan.errors import UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from scaleplan.adapters.history import History
     from scaleplan.analysis.forecasting.plan import PlanForecast
     from scaleplan.analysis.forecasting.results import Coverage, ThroughputForecast
     from scaleplan.analysis.forecasting.throughput import SplitRate
     from scaleplan.model import Program
+    from scaleplan.model.history import History
 
 DEMO_ORDER = 40
 
@@ -157,7 +157,7 @@ def _coverage_line(coverage: Coverage | None) -> str:
 def _write_chart(path: Path | None, svg: str, force: bool) -> None:
     if path is None:
         return
-    from scaleplan.fsutil import write_atomic
+    from scaleplan.storage.files import write_atomic
 
     write_atomic(path, svg, force=force)
     err_console.print(f"wrote {path}")
@@ -537,7 +537,7 @@ def register(app: typer.Typer) -> None:
 
         from scaleplan.adapters import fetch_github_raw, fetch_jira_raw
         from scaleplan.adapters.github import DEFAULT_API
-        from scaleplan.fsutil import write_atomic
+        from scaleplan.storage.files import write_atomic
 
         if (jira is None) == (github is None):
             raise UsageError("give either --jira URL --jql QUERY or --github owner/name")

@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Scaffold a new program (program.yaml, org/, services/, okrs/, initiatives/, work/),
         with a JSON Schema for editors, a pre-commit hook and a GitHub workflow."""
-        from scaleplan.scaffolding import init_program
+        from scaleplan.scaffold import init_program
 
         written = init_program(directory, name=name, force=force)
         if format == "json":

@@ -241,8 +241,8 @@ def register(app: typer.Typer) -> None:
         """A fair TechTalk rotation across teams and guilds: nobody speaks twice before
         everyone eligible has spoken once."""
         from scaleplan.analysis.org import talk_rotation
-        from scaleplan.fsutil import write_atomic
         from scaleplan.reports.ics import talks_calendar
+        from scaleplan.storage.files import write_atomic
 
         program = load_or_exit(path, format.value)
         schedule = talk_rotation(
@@ -292,8 +292,8 @@ def _spinner(fmt: Format, text: str) -> Any:
 def _write_calendars(plan: CadencePlan, out: Path, force: bool, fmt: Format) -> list[Path]:
     from rich.progress import Progress
 
-    from scaleplan.fsutil import write_atomic
     from scaleplan.reports.ics import cadence_calendar
+    from scaleplan.storage.files import write_atomic
 
     jobs: list[tuple[Path, str | None]] = [(out / "program.ics", None)]
     jobs += [(out / f"team-{t}.ics", t) for t in plan.team_members]

@@ -125,8 +125,8 @@ def register(app: typer.Typer) -> None:
         HTML is one self-contained file (works offline); md suits GitHub and Confluence.
         Sections whose analysis is not available say so instead of failing.
         """
-        from scaleplan.fsutil import write_atomic
         from scaleplan.reports import load_sections, render_html, render_markdown
+        from scaleplan.storage.files import write_atomic
 
         program, warnings = _load(path, "json" if format is ReportFormat.JSON else "text")
         when = parse_date(as_of) or dt.date.today()
@@ -210,7 +210,7 @@ def register(app: typer.Typer) -> None:
         enough to paste into a channel."""
         from scaleplan.analysis.status import diff_programs, initiative_rag
         from scaleplan.reports.digest import Style, rag_digest, status_digest
-        from scaleplan.snapshots import baseline, save_snapshot
+        from scaleplan.storage.snapshots import baseline, save_snapshot
 
         if limit < 1:
             raise UsageError("--limit must be at least 1")
@@ -321,9 +321,9 @@ def register(app: typer.Typer) -> None:
         """Post the status digest to a Slack- or Teams-compatible incoming webhook, with
         retries and backoff; a bad URL or a refused message is a clear error (exit 2 / 4)."""
         from scaleplan.analysis.status import diff_programs, initiative_rag
-        from scaleplan.notify import check_url, post_webhook, slack_payload, teams_payload
+        from scaleplan.outbound.notify import check_url, post_webhook, slack_payload, teams_payload
         from scaleplan.reports.digest import Style, rag_digest, status_digest
-        from scaleplan.snapshots import baseline
+        from scaleplan.storage.snapshots import baseline
 
         url = webhook or os.environ.get(WEBHOOK_ENV)
         if not url and not dry_run:
@@ -364,9 +364,9 @@ def register(app: typer.Typer) -> None:
 
 def demo(program: Program, path: Path, con: Any) -> None:
     """Write the example's report to ``out/shopscale-report.html`` and print the path."""
-    from scaleplan.fsutil import write_atomic
     from scaleplan.loading import check_program
     from scaleplan.reports import build_report, render_html
+    from scaleplan.storage.files import write_atomic
 
     warnings = check_program(path).warnings
     results = build_report(program, path=path, warnings=warnings, time_limit=2.0)

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from scaleplan.graphs import find_cycles
 from scaleplan.loading.context import Element, LoadContext
 from scaleplan.loading.diagnostics import did_you_mean, extra_check_modules
 from scaleplan.model import Calendar, Settings, Status
+from scaleplan.model.graphs import find_cycles
 
 
 def run_checks(ctx: LoadContext, singles: dict[str, Any]) -> None:

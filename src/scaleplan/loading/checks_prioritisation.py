@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from scaleplan.graphs import find_cycles
 from scaleplan.loading.checks import valid
 from scaleplan.loading.context import LoadContext
 from scaleplan.model import Settings, Status
+from scaleplan.model.graphs import find_cycles
 
 CODES: dict[str, str] = {
     "E500": "custom scoring model shadows a built-in method",

@@ -8,8 +8,8 @@ from typing import Any, Literal
 import yaml
 
 from scaleplan.errors import UsageError
-from scaleplan.fsutil import write_atomic
 from scaleplan.model import Program
+from scaleplan.storage.files import write_atomic
 
 #: Where each section goes in the split layout.
 SPLIT_LAYOUT: dict[str, str] = {

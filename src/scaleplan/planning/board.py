@@ -479,7 +479,7 @@ def write_export(
     out: Path, problem: PlanningProblem, result: PlanResult, *, force: bool = False
 ) -> list[Path]:
     """Write :func:`export_files` into directory ``out`` atomically; returns the paths."""
-    from scaleplan.fsutil import write_atomic
+    from scaleplan.storage.files import write_atomic
 
     written = []
     for name, text in export_files(problem, result).items():

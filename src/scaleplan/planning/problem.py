@@ -36,7 +36,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from scaleplan.errors import InputError
-from scaleplan.graphs import topological_order
+from scaleplan.model.graphs import topological_order
 
 Objective = Literal["weighted", "makespan"]
 Unit = Literal["week", "day", "period"]

@@ -18,7 +18,7 @@ from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 from scaleplan import __version__
 from scaleplan.analysis.org.cadences import CadencePlan, Meeting
 from scaleplan.analysis.org.talks import TalkSchedule
-from scaleplan.fsutil import write_atomic
+from scaleplan.storage.files import write_atomic
 
 PRODID = f"-//scaleplan//scaleplan {__version__}//EN"
 #: Meetings with more attendees than this list none as ATTENDEE lines (the DESCRIPTION

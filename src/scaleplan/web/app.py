@@ -305,7 +305,7 @@ def _add_page_routes(app: FastAPI, page: str, html_page: Any, api_page: Any) -> 
 def _changes_job(store: ProgramStore, since: str) -> Job:
     from scaleplan.analysis.status import diff_programs
     from scaleplan.errors import InputError, UsageError
-    from scaleplan.snapshots import load_snapshot, program_at_ref
+    from scaleplan.storage.snapshots import load_snapshot, program_at_ref
 
     state = store.current()
     if since.startswith("-") or "\x00" in since or len(since) > 200:

@@ -18,7 +18,6 @@ from typing import Any, Literal
 
 import numpy as np
 
-from scaleplan.adapters.history import History
 from scaleplan.analysis.forecasting.calibration import LEVELS, CalibrationSettings
 from scaleplan.analysis.forecasting.prior import builtin_prior
 from scaleplan.analysis.forecasting.replay import (
@@ -30,6 +29,7 @@ from scaleplan.analysis.forecasting.replay import (
 )
 from scaleplan.analysis.forecasting.series import completion_series
 from scaleplan.errors import InputError, UsageError
+from scaleplan.model.history import History
 
 PriorMode = Literal["auto", "builtin", "pooled", "none"]
 HORIZONS: tuple[int, ...] = (4, 13, 26)

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from scaleplan.adapters.history import History, to_datetime
 from scaleplan.errors import InputError
+from scaleplan.model.history import History, to_datetime
 
 PERCENTILES = (0.5, 0.7, 0.85, 0.95)
 

@@ -38,13 +38,13 @@ from typing import Any
 
 import numpy as np
 
-from scaleplan.adapters.history import History
 from scaleplan.analysis.capacity import capacity_table, effort_of, focus_of, week_of
 from scaleplan.analysis.forecasting.calibration import LEVELS
 from scaleplan.analysis.forecasting.montecarlo import quantile_error
 from scaleplan.analysis.forecasting.results import level_key
 from scaleplan.errors import InputError, UsageError
 from scaleplan.model import Program, WorkItem
+from scaleplan.model.history import History
 
 #: McConnell's cone of uncertainty after requirements: actuals 0.67x .. 1.5x the estimate.
 DEFAULT_ERROR = (0.67, 1.0, 1.5)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scaleplan.adapters.history import History
 from scaleplan.errors import InputError
+from scaleplan.model.history import History
 
 
 @dataclass(frozen=True)

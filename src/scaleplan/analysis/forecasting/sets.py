@@ -29,7 +29,6 @@ from typing import Any, Literal
 
 import numpy as np
 
-from scaleplan.adapters.history import History, to_datetime
 from scaleplan.analysis.forecasting.calibration import (
     LEVELS,
     CalibrationSettings,
@@ -38,6 +37,7 @@ from scaleplan.analysis.forecasting.calibration import (
 from scaleplan.analysis.forecasting.montecarlo import quantile_error, simulate_when
 from scaleplan.analysis.forecasting.results import Coverage, Percentile, day_after, level_key
 from scaleplan.errors import InputError, UsageError
+from scaleplan.model.history import History, to_datetime
 
 DAY = 86400.0
 TAIL_MIN = 5

@@ -23,7 +23,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from scaleplan.adapters.history import History
 from scaleplan.analysis.forecasting.backtest import score_method
 from scaleplan.analysis.forecasting.calibration import LEVELS, CalibrationSettings
 from scaleplan.analysis.forecasting.montecarlo import (
@@ -50,6 +49,7 @@ from scaleplan.analysis.forecasting.results import (
 )
 from scaleplan.analysis.forecasting.series import Series, completion_series
 from scaleplan.errors import InputError, UsageError
+from scaleplan.model.history import History
 
 #: Trials per past origin when replaying the history to calibrate.
 REPLAY_TRIALS = 300

@@ -124,7 +124,7 @@ def save_snapshot(
     program: Program, file: str | Path, *, taken: dt.date | None = None, force: bool = False
 ) -> Path:
     """Write a snapshot of ``program`` to ``file`` (JSON, atomically). Returns the path."""
-    from scaleplan.fsutil import write_atomic
+    from scaleplan.storage.files import write_atomic
 
     out = Path(file)
     text = json.dumps(snapshot_document(program, taken=taken), indent=1, sort_keys=True)

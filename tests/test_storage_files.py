@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from scaleplan.errors import UsageError
-from scaleplan.fsutil import write_atomic
+from scaleplan.storage.files import write_atomic
 
 
 def test_new_files_follow_the_umask(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from scaleplan.errors import UsageError
-from scaleplan.fsutil import write_atomic
+from scaleplan.storage.files import write_atomic
 
 #: Scaffold files stored under a plain name in the package, written under their real name.
 _RENAMES = {
@@ -19,7 +19,7 @@ def scaffold_files(name: str) -> dict[str, str]:
     """Relative path -> content of every file ``init`` writes."""
     from scaleplan.loading.schema import schema_text
 
-    root = resources.files("scaleplan") / "scaffold"
+    root = resources.files("scaleplan") / "scaffold" / "template"
     files: dict[str, str] = {}
 
     def walk(node: object, prefix: str) -> None:

@@ -1,0 +1,1 @@
+"""Outbound channels: notifications posted to chat webhooks."""

@@ -1,0 +1,1 @@
+"""Persistence at the edge: atomic file writes and program snapshots."""
