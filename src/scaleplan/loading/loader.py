@@ -237,7 +237,8 @@ def _split_sections(
                 if element.raw_id is not None:
                     ids.add(element.raw_id)
                 if key == "objectives" and isinstance(raw, dict):
-                    for kr in raw.get("key_results") or []:
+                    krs = raw.get("key_results")
+                    for kr in krs if isinstance(krs, list) else []:
                         if isinstance(kr, dict) and isinstance(kr.get("id"), str):
                             ctx.known_ids.setdefault("key_results", set()).add(kr["id"])
         else:
