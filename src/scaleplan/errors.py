@@ -16,7 +16,7 @@ raised where a caller asked for a plan that must exist.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -63,3 +63,16 @@ EXIT_USAGE = 2
 EXIT_NO_SOLUTION = 3
 EXIT_EXTERNAL = 4
 EXIT_INTERNAL = 70
+
+
+def did_you_mean(value: str, candidates: Iterable[object]) -> str | None:
+    """A 'did you mean' hint for a misspelt id or key, or ``None``."""
+    import difflib
+
+    pool = [c for c in candidates if isinstance(c, str)]
+    matches = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
+    if not matches:
+        lowered = {c.lower(): c for c in pool}
+        if value.lower() in lowered:
+            matches = [lowered[value.lower()]]
+    return f"did you mean '{matches[0]}'?" if matches else None

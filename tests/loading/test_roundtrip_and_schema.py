@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from scaleplan import load_program
-from scaleplan.loading.dump import dump_program
 from scaleplan.loading.schema import program_file_schema, schema_text
 from scaleplan.scaffold import init_program
+from scaleplan.storage.program_files import dump_program
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = ROOT / "schema" / "scaleplan.schema.json"

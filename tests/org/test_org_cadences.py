@@ -15,7 +15,8 @@ from icalendar import Calendar
 from scaleplan.analysis.org import plan_cadences
 from scaleplan.errors import UsageError
 from scaleplan.model import Program
-from scaleplan.reports.ics import cadence_calendar, talks_calendar, write_cadence_calendars
+from scaleplan.reports.ics import cadence_calendar, cadence_calendar_files, talks_calendar
+from scaleplan.storage.files import write_files
 
 # -- a minimal RFC 5545 reader, independent of icalendar ------------------------------------
 
@@ -262,7 +263,7 @@ def test_calendars_parse_with_icalendar_and_the_independent_reader(
     mini: Program, tmp_path: Path
 ) -> None:
     plan = plan_cadences(mini, as_of=AS_OF)
-    written = write_cadence_calendars(plan, tmp_path)
+    written = write_files(tmp_path, cadence_calendar_files(plan))
     assert [p.name for p in written] == [
         "program.ics",
         "team-checkout.ics",
@@ -334,11 +335,11 @@ def test_calendar_output_is_deterministic(mini: Program) -> None:
 
 
 def test_rewriting_different_calendars_needs_force(mini: Program, tmp_path: Path) -> None:
-    write_cadence_calendars(plan_cadences(mini, as_of=AS_OF), tmp_path)
+    write_files(tmp_path, cadence_calendar_files(plan_cadences(mini, as_of=AS_OF)))
     later = plan_cadences(mini, as_of=AS_OF + dt.timedelta(days=7))
     with pytest.raises(UsageError, match="exists; pass --force"):
-        write_cadence_calendars(later, tmp_path)
-    write_cadence_calendars(later, tmp_path, force=True)
+        write_files(tmp_path, cadence_calendar_files(later))
+    write_files(tmp_path, cadence_calendar_files(later), force=True)
 
 
 def test_talks_calendar_has_one_event_per_talk(mini: Program) -> None:

@@ -10,7 +10,8 @@ from typing import Any
 from icalendar import Calendar
 
 from scaleplan.analysis.org import CODES, diagnose, escalation_paths, match_mentors, plan_cadences
-from scaleplan.reports.ics import write_cadence_calendars
+from scaleplan.reports.ics import cadence_calendar_files
+from scaleplan.storage.files import write_files
 
 AS_OF = dt.date(2027, 1, 4)
 
@@ -30,7 +31,7 @@ def test_every_team_has_a_daily_and_a_calendar(shopscale: Any, tmp_path: Path) -
     plan = plan_cadences(shopscale, as_of=AS_OF)
     ids = {m.id for m in plan.meetings}
     assert all(f"daily-{t.id}" in ids for t in shopscale.teams if plan.team_members[t.id])
-    written = write_cadence_calendars(plan, tmp_path)
+    written = write_files(tmp_path, cadence_calendar_files(plan))
     assert len(written) == len(shopscale.teams) + 1
     for path in written:
         assert list(Calendar.from_ical(path.read_bytes()).walk("VEVENT"))

@@ -15,8 +15,9 @@ import pytest
 
 from scaleplan.errors import UsageError
 from scaleplan.model import Program
-from scaleplan.planning import build_board, build_problem, export_files, solve, write_export
+from scaleplan.planning import build_board, build_problem, export_files, solve
 from scaleplan.planning.board import Board
+from scaleplan.storage.files import write_files
 
 
 def board_of(program: Program) -> tuple[Board, object, object]:
@@ -89,12 +90,12 @@ def test_export_writes_json_and_csv_and_refuses_to_clobber(tiny: Program, tmp_pa
     ]
     data = json.loads(files["plan.json"])
     assert data["plan"]["items"][0]["id"] == "x"
-    written = write_export(tmp_path / "out", problem, result)  # type: ignore[arg-type]
+    written = write_files(tmp_path / "out", export_files(problem, result))  # type: ignore[arg-type]
     assert sorted(p.name for p in written) == sorted(files)
     (tmp_path / "out" / "load.csv").write_text("edited\n")
     with pytest.raises(UsageError, match="--force"):
-        write_export(tmp_path / "out", problem, result)  # type: ignore[arg-type]
-    write_export(tmp_path / "out", problem, result, force=True)  # type: ignore[arg-type]
+        write_files(tmp_path / "out", export_files(problem, result))  # type: ignore[arg-type]
+    write_files(tmp_path / "out", export_files(problem, result), force=True)  # type: ignore[arg-type]
     assert (tmp_path / "out" / "load.csv").read_text() == files["load.csv"]
 
 

@@ -8,16 +8,11 @@ import pytest
 from planning_helpers import BASE, make_program, single
 
 from scaleplan.errors import InputError
+from scaleplan.loading.scenarios import apply_scenario, load_scenario, parse_scenario
 from scaleplan.model import Program
 from scaleplan.planning import plan_program, solve, with_baseline
 from scaleplan.planning.problem import Activity, PlanningProblem, Resource
-from scaleplan.planning.scenarios import (
-    apply_scenario,
-    compare_plans,
-    load_scenario,
-    parse_scenario,
-    plan_from_json,
-)
+from scaleplan.planning.scenarios import compare_plans, plan_from_json
 
 
 def two_on_beta() -> Program:

@@ -15,7 +15,10 @@ import pytest
 from reports_factory import AS_OF, program
 
 from scaleplan.reports.sections import ReportContext
-from scaleplan.reports.views_analysis import board, load, plan_from, roadmap
+from scaleplan.reports.views._plan import plan_from
+from scaleplan.reports.views.board import board
+from scaleplan.reports.views.load import load
+from scaleplan.reports.views.roadmap import roadmap
 
 planning = pytest.importorskip("scaleplan.planning.problem")
 result_mod = pytest.importorskip("scaleplan.planning.result")

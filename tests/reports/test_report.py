@@ -206,7 +206,7 @@ def test_shopscale_report_builds_every_model_section(shopscale) -> None:  # type
 
 
 def test_cadence_cost_counts_the_attendees_of_teams_and_roles() -> None:
-    from scaleplan.reports.views_model import cadences
+    from scaleplan.reports.views.cadences import cadences
 
     view = cadences(ReportContext(program(), AS_OF))
     daily, review = view.rows
@@ -221,7 +221,7 @@ def test_cadence_cost_counts_tribe_leads_and_only_people_active_on_the_report_da
     import datetime as dt
 
     from scaleplan.analysis.org import plan_cadences
-    from scaleplan.reports.views_model import cadences
+    from scaleplan.reports.views.cadences import cadences
 
     doc = document()
     doc["cadences"].append(

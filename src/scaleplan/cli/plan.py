@@ -79,7 +79,8 @@ def register(app: typer.Typer) -> None:
         team load and warnings. Exit 3 when hard deadlines cannot all be met (the plan shown
         then treats them as soft).
         """
-        from scaleplan.planning import plan_program, write_export
+        from scaleplan.planning import export_files, plan_program
+        from scaleplan.storage.files import write_files
 
         program = load_or_exit(path, format)
         _check_options(backend, objective, unit)
@@ -103,7 +104,7 @@ def register(app: typer.Typer) -> None:
                 progress=report,
             )
         if out is not None and pp.shown.items:
-            written = write_export(out, pp.shown_problem, pp.shown, force=force)
+            written = write_files(out, export_files(pp.shown_problem, pp.shown), force=force)
             if format != "json":
                 err_console.print(f"wrote {len(written)} files to {out}")
         if format == "json":
@@ -190,8 +191,9 @@ def register(app: typer.Typer) -> None:
         """
         from functools import partial
 
+        from scaleplan.loading.scenarios import apply_scenario, load_scenario
         from scaleplan.planning import plan_program
-        from scaleplan.planning.scenarios import apply_scenario, compare_plans, load_scenario
+        from scaleplan.planning.scenarios import compare_plans
 
         program = load_or_exit(path, format)
         _check_options(backend, objective, "week")

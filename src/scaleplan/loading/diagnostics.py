@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from scaleplan.errors import did_you_mean as did_you_mean  # re-exported for loaders
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -159,16 +161,3 @@ class Diagnostic:
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.file or "", d.line or 0, d.column or 0, d.code)
-
-
-def did_you_mean(value: str, candidates: Any) -> str | None:
-    """A 'did you mean' hint for a misspelt id or key, or ``None``."""
-    import difflib
-
-    pool = [c for c in candidates if isinstance(c, str)]
-    matches = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
-    if not matches:
-        lowered = {c.lower(): c for c in pool}
-        if value.lower() in lowered:
-            matches = [lowered[value.lower()]]
-    return f"did you mean '{matches[0]}'?" if matches else None

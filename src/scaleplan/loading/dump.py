@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
 from scaleplan.errors import UsageError
-from scaleplan.model import Program
-from scaleplan.storage.files import write_atomic
 
 #: Where each section goes in the split layout.
 SPLIT_LAYOUT: dict[str, str] = {
@@ -63,44 +60,3 @@ def split_document(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
             raise UsageError(f"unknown section '{section}'")
         files.setdefault(rel, {})[section] = value
     return files
-
-
-def write_document(
-    document: dict[str, Any],
-    target: Path,
-    *,
-    layout: Literal["single", "split"] = "split",
-    force: bool = False,
-) -> list[Path]:
-    """Write a program document as a repository (``split``) or one file (``single``).
-
-    ``target`` is a directory for ``split`` and a file path (or a directory, which then gets
-    ``program.yaml``) for ``single``. Files are written atomically; a non-empty target
-    directory is refused unless ``force``.
-    """
-    if layout == "single":
-        path = target / "program.yaml" if target.is_dir() or target.suffix == "" else target
-        write_atomic(path, to_yaml(document), force=force)
-        return [path]
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"{target} exists and is not a directory")
-    if target.exists() and any(target.iterdir()) and not force:
-        raise UsageError(f"{target} is not empty; pass --force to write into it")
-    written = []
-    for rel, part in split_document(document).items():
-        path = target / rel
-        write_atomic(path, to_yaml(part), force=True)
-        written.append(path)
-    return written
-
-
-def dump_program(
-    program: Program,
-    target: Path,
-    *,
-    layout: Literal["single", "split"] = "split",
-    force: bool = False,
-) -> list[Path]:
-    """Write a validated program back to YAML (defaults left out); loading it gives an equal
-    program."""
-    return write_document(program.to_document(), target, layout=layout, force=force)

@@ -12,7 +12,7 @@ Public API::
     explain(problem, result, item_id) -> Explanation
     plan_program(program, ...) -> ProgramPlan          (build + solve + relaxed fallback)
     build_board(problem, result) -> Board               (roadmap, program board, load, Gantt)
-    apply_scenario(program, scenario) -> Program; compare_plans(...) -> Comparison
+    compare_plans(before, after) -> Comparison  (scenarios are applied by scaleplan.loading.scenarios)
     suggest_capacity(problem, target, ...) -> CapacitySuggestion
     read_sm(path) -> PlanningProblem                    (PSPLIB instances)
     schedule_durations(problem, durations, ...)         (fast SGS for Monte Carlo)
@@ -21,7 +21,7 @@ See ``docs/planning.md``.
 """
 
 from scaleplan.planning.backends.heuristic import Instance, schedule_durations
-from scaleplan.planning.board import Board, build_board, export_files, team_load, write_export
+from scaleplan.planning.board import Board, build_board, export_files, team_load
 from scaleplan.planning.build import build_problem
 from scaleplan.planning.checker import check_plan
 from scaleplan.planning.explain import Explanation, critical_chain, explain
@@ -37,14 +37,7 @@ from scaleplan.planning.problem import (
 from scaleplan.planning.program_plan import ProgramPlan, plan_program
 from scaleplan.planning.psplib import parse_sm, read_sm
 from scaleplan.planning.result import Finding, PlannedItem, PlanResult
-from scaleplan.planning.scenarios import (
-    Comparison,
-    Scenario,
-    apply_scenario,
-    compare_plans,
-    load_scenario,
-    parse_scenario,
-)
+from scaleplan.planning.scenarios import Comparison, compare_plans
 from scaleplan.planning.solve import BACKENDS, solve
 from scaleplan.planning.suggest import CapacitySuggestion, suggest_capacity
 from scaleplan.planning.transform import (
@@ -71,8 +64,6 @@ __all__ = [
     "Precedence",
     "ProgramPlan",
     "Resource",
-    "Scenario",
-    "apply_scenario",
     "build_board",
     "build_problem",
     "check_plan",
@@ -80,9 +71,7 @@ __all__ = [
     "critical_chain",
     "explain",
     "export_files",
-    "load_scenario",
     "objective_value",
-    "parse_scenario",
     "parse_sm",
     "plan_program",
     "read_sm",
@@ -94,5 +83,4 @@ __all__ = [
     "team_load",
     "with_baseline",
     "with_hard_deadline",
-    "write_export",
 ]

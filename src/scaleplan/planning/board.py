@@ -17,7 +17,6 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from scaleplan.planning.problem import PlanningProblem
@@ -475,20 +474,6 @@ def export_files(
     return files
 
 
-def write_export(
-    out: Path, problem: PlanningProblem, result: PlanResult, *, force: bool = False
-) -> list[Path]:
-    """Write :func:`export_files` into directory ``out`` atomically; returns the paths."""
-    from scaleplan.storage.files import write_atomic
-
-    written = []
-    for name, text in export_files(problem, result).items():
-        path = out / name
-        write_atomic(path, text, force=force)
-        written.append(path)
-    return written
-
-
 def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
@@ -507,5 +492,4 @@ __all__ = [
     "build_board",
     "export_files",
     "team_load",
-    "write_export",
 ]

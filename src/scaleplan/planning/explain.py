@@ -156,7 +156,7 @@ def explain(problem: PlanningProblem, result: PlanResult, item_id: str) -> Expla
     """Explain where ``item_id`` landed in ``result`` (a plan of ``problem``)."""
     plan = _Plan(problem, result)
     if item_id not in problem.index:
-        from scaleplan.loading.diagnostics import did_you_mean
+        from scaleplan.errors import did_you_mean
 
         hint = did_you_mean(item_id, set(problem.index)) or ""
         raise UsageError(f"unknown item '{item_id}'. {hint}".strip())

@@ -11,14 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 
 from scaleplan import __version__
 from scaleplan.analysis.org.cadences import CadencePlan, Meeting
 from scaleplan.analysis.org.talks import TalkSchedule
-from scaleplan.storage.files import write_atomic
 
 PRODID = f"-//scaleplan//scaleplan {__version__}//EN"
 #: Meetings with more attendees than this list none as ATTENDEE lines (the DESCRIPTION
@@ -146,14 +144,9 @@ def talks_calendar(schedule: TalkSchedule) -> bytes:
     return _finish(cal, first, last)
 
 
-def write_cadence_calendars(plan: CadencePlan, out_dir: Path, *, force: bool = False) -> list[Path]:
-    """Write ``program.ics`` and ``team-<id>.ics`` for each team into ``out_dir``."""
-    written: list[Path] = []
-    target = out_dir / "program.ics"
-    write_atomic(target, cadence_calendar(plan), force=force)
-    written.append(target)
+def cadence_calendar_files(plan: CadencePlan) -> dict[str, bytes]:
+    """``program.ics`` and ``team-<id>.ics`` for each team: file name -> calendar text."""
+    files = {"program.ics": cadence_calendar(plan)}
     for team in plan.team_members:
-        target = out_dir / f"team-{team}.ics"
-        write_atomic(target, cadence_calendar(plan, team=team), force=force)
-        written.append(target)
-    return written
+        files[f"team-{team}.ics"] = cadence_calendar(plan, team=team)
+    return files

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from scaleplan.errors import UsageError
@@ -40,3 +41,20 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_files(
+    directory: Path, files: Mapping[str, str | bytes], *, force: bool = False
+) -> list[Path]:
+    """Write ``{relative path: content}`` under ``directory``; return the paths written.
+
+    Each file is written with :func:`write_atomic` (so an existing file with other content is
+    refused unless ``force``). Analyses and renderers return such mappings; only the edges
+    (CLI, web, storage) put them on disk.
+    """
+    written: list[Path] = []
+    for rel, content in files.items():
+        target = directory / rel
+        write_atomic(target, content, force=force)
+        written.append(target)
+    return written
