@@ -67,12 +67,13 @@ def extra_check_modules() -> list[Any]:
     if _EXTRA is None:
         import importlib
         import pkgutil
+        from pathlib import Path
 
-        import scaleplan.loading as package
-
+        # list the folder rather than import the package: no import circle with its __init__
+        folder = [str(Path(__file__).parent)]
         _EXTRA = [
             importlib.import_module(f"scaleplan.loading.{m.name}")
-            for m in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name)
+            for m in sorted(pkgutil.iter_modules(folder), key=lambda m: m.name)
             if m.name.startswith("checks_")
         ]
     return _EXTRA

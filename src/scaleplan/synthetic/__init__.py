@@ -5,11 +5,7 @@ Generators for other kinds of data (work-item histories, deploy and incident eve
 module of their own here.
 """
 
-from scaleplan.synthetic.program import (
-    DEFAULT_START,
-    document_counts,
-    generate_program,
-    write_program,
-)
+from scaleplan.synthetic.program import DEFAULT_START, document_counts, generate_program
+from scaleplan.synthetic.write import write_program
 
 __all__ = ["DEFAULT_START", "document_counts", "generate_program", "write_program"]
