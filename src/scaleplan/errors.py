@@ -17,10 +17,19 @@ raised where a caller asked for a plan that must exist.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from scaleplan.loading.diagnostics import Diagnostic
+
+class Diagnostic(Protocol):
+    """What an error needs of a located problem (``scaleplan.loading.Diagnostic`` is one).
+
+    A protocol, so that this module, the bottom of every import chain, imports nothing.
+    """
+
+    @property
+    def code(self) -> str: ...
+
+    def format(self) -> str: ...
 
 
 class ScaleplanError(Exception):

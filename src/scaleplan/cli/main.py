@@ -95,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print("interrupted")
         return 130
     except ProgramInvalid as exc:
-        print_diagnostics(exc.diagnostics)
+        from scaleplan.loading.diagnostics import Diagnostic
+
+        # the loader is the only raiser of ProgramInvalid, so these are its Diagnostic values
+        print_diagnostics([d for d in exc.diagnostics if isinstance(d, Diagnostic)])
         return exc.exit_code
     except ScaleplanError as exc:
         err_console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
